@@ -1,0 +1,88 @@
+// Deletion: immediate, graceful, or held by finalizers
+// ====================================================
+// CONCEPT   Deleting is not always instant. A pod running on a node is deleted *gracefully*: the
+//           apiserver only stamps deletionTimestamp (now + grace period), the kubelet sees it, stops
+//           the containers (SIGTERM, then SIGKILL when the grace runs out) and then deletes the pod
+//           for good with grace 0. An object with finalizers waits until every finalizer is removed.
+//           A namespace turns Terminating and disappears once everything inside it is gone.
+// REAL K8S  staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go (Delete,
+//           updateForGracefulDeletionAndFinalizers), pkg/registry/core/pod/strategy.go
+//           (CheckGracefulDelete), rest/delete.go (BeforeDelete)
+// SHIPS     Unloading a container takes time: the captain is told, and strikes it off when it is ashore.
+// EXAMPLE   DELETE pod on node-1 (grace 30)  => 200, pod has deletionTimestamp, STATUS Terminating
+//           DELETE pod never scheduled       => 200, gone at once
+// SKIPPED   Foreground propagation (the garbage collector in kube-controller-manager owns owners).
+
+import type { DeleteOptions, KubeObject, Pod } from '../../api/types.ts';
+import { conflict, notFound } from '../status.ts';
+import { staleConflict, withTypeMeta, type RegistryStore } from './store.ts';
+import { etcdKey, type ResourceDef } from './strategy.ts';
+
+/** How long a delete waits: the request's grace, else the pod's own, else immediately. */
+function gracePeriod(def: ResourceDef, obj: KubeObject, options: DeleteOptions): number {
+  if (def.plural !== 'pods') return 0;
+  const pod = obj as Pod;
+  // A pod no kubelet runs, or one that already finished, has nobody to wait for.
+  if (!pod.spec?.nodeName || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+  const grace = options.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  return Math.max(0, grace);
+}
+
+/**
+ * Deletes one object, honouring preconditions, grace periods and finalizers.
+ * Returns the object as it was deleted, or as it now waits (with deletionTimestamp).
+ */
+export async function deleteObject(store: RegistryStore, def: ResourceDef, ns: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+  const key = etcdKey(def, ns, name);
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const current = await store.etcd.get(key);
+    if (!current) throw notFound(def, name);
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw staleConflict(def, name);
+
+    const grace = def.plural === 'namespaces' ? 0 : gracePeriod(def, current, options);
+    const waiting = def.plural === 'namespaces' || grace > 0 || (current.metadata.finalizers?.length ?? 0) > 0;
+    if (waiting) {
+      const next = markForDeletion(def, current, grace);
+      if (!next) return withTypeMeta(def, current);
+      const result = await store.etcd.update(key, next, Number(current.metadata.resourceVersion));
+      if (result.ok) return withTypeMeta(def, result.object);
+      continue;
+    }
+    const release = def.strategy.release?.(current).map((k) => ({ key: k })) ?? [];
+    const result = await store.etcd.delete(key, Number(current.metadata.resourceVersion), release);
+    if (result.ok) return withTypeMeta(def, current);
+    if (result.why === 'notfound') throw notFound(def, name);
+  }
+  throw conflict(def, name, 'too many concurrent writers; please retry');
+}
+
+/**
+ * Stamps deletionTimestamp, or shortens an existing grace period. Returns undefined when the
+ * object is already marked at least as soon (a repeated delete changes nothing).
+ */
+function markForDeletion(def: ResourceDef, current: KubeObject, grace: number): KubeObject | undefined {
+  const meta = current.metadata;
+  const deadline = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) <= grace) return undefined;
+  const next = structuredClone(current);
+  next.metadata.deletionTimestamp = meta.deletionTimestamp && grace > 0 ? meta.deletionTimestamp : deadline;
+  next.metadata.deletionGracePeriodSeconds = grace;
+  if (def.plural === 'namespaces') (next as { status?: unknown }).status = { phase: 'Terminating' };
+  return next;
+}
+
+/**
+ * After an update, an object that is being deleted and has no finalizers left (and no grace
+ * period to wait for) is removed - the last finalizer's removal completes the delete.
+ */
+export async function finishDeletionIfDone(store: RegistryStore, def: ResourceDef, obj: KubeObject): Promise<void> {
+  const meta = obj.metadata;
+  if (!meta.deletionTimestamp || meta.finalizers?.length || def.plural === 'namespaces') return;
+  if (def.plural === 'pods' && (meta.deletionGracePeriodSeconds ?? 0) > 0) return;
+  const release = def.strategy.release?.(obj).map((k) => ({ key: k })) ?? [];
+  await store.etcd.delete(etcdKey(def, meta.namespace, meta.name!), Number(meta.resourceVersion), release);
+}

@@ -1,0 +1,78 @@
+// The resource table: every kind this apiserver serves, and where it lives
+// ========================================================================
+// CONCEPT   One row per resource: its group and version, plural and short names (what `kubectl get
+//           po` resolves through discovery), whether it is namespaced, its etcd key segment, the
+//           subresources it has, and its strategy. Discovery, routing and storage all read this table.
+// REAL K8S  pkg/controlplane/instance.go and pkg/registry/core/rest/storage_core.go (which REST
+//           storage serves which path), the per-resource storage.go files
+// SHIPS     The index card box at the radio room: which forms exist and which drawer holds each.
+// EXAMPLE   resolve("", "v1", "po") -> undefined (short names are for kubectl);  resolve("", "v1", "pods") -> pods
+// SKIPPED   apps/v1 (Deployments, ReplicaSets) arrive with their controllers.
+
+import { endpointsStrategy, eventStrategy, leaseStrategy } from './simple.ts';
+import { namespaceStrategy, nodeStrategy } from './nodes.ts';
+import { podStrategy } from './pods.ts';
+import { replicationControllerStrategy } from './replicationcontrollers.ts';
+import { serviceStrategy, type ServiceRanges } from './services.ts';
+import { ALL_VERBS, type ResourceDef } from './strategy.ts';
+
+const STATUS_VERBS = ['get', 'patch', 'update'];
+
+/** Builds the table for one apiserver (service ranges differ between test clusters). */
+export function buildResources(ranges: ServiceRanges): ResourceDef[] {
+  const core = { group: '', version: 'v1' };
+  return [
+    {
+      ...core, kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], etcdName: 'pods',
+      verbs: ALL_VERBS, categories: ['all'], strategy: podStrategy,
+      subresources: [
+        { name: 'status', kind: 'Pod', verbs: STATUS_VERBS },
+        { name: 'binding', kind: 'Binding', verbs: ['create'] },
+        { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+        { name: 'log', kind: 'Pod', verbs: ['get'] },
+      ],
+    },
+    {
+      ...core, kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], etcdName: 'minions',
+      verbs: ALL_VERBS, strategy: nodeStrategy,
+      subresources: [{ name: 'status', kind: 'Node', verbs: STATUS_VERBS }],
+    },
+    {
+      ...core, kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], etcdName: 'namespaces',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], strategy: namespaceStrategy,
+      subresources: [{ name: 'status', kind: 'Namespace', verbs: STATUS_VERBS }],
+    },
+    {
+      ...core, kind: 'ReplicationController', plural: 'replicationcontrollers', singular: 'replicationcontroller', namespaced: true,
+      shortNames: ['rc'], etcdName: 'controllers', verbs: ALL_VERBS, categories: ['all'], strategy: replicationControllerStrategy,
+      subresources: [
+        { name: 'status', kind: 'ReplicationController', verbs: STATUS_VERBS },
+        { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: STATUS_VERBS },
+      ],
+    },
+    {
+      ...core, kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], etcdName: 'services/specs',
+      verbs: ALL_VERBS, categories: ['all'], strategy: serviceStrategy(ranges),
+      subresources: [{ name: 'status', kind: 'Service', verbs: STATUS_VERBS }],
+    },
+    {
+      ...core, kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'], etcdName: 'services/endpoints',
+      verbs: ALL_VERBS, strategy: endpointsStrategy, subresources: [],
+    },
+    {
+      ...core, kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], etcdName: 'events',
+      verbs: ALL_VERBS, strategy: eventStrategy, subresources: [],
+    },
+    {
+      group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, shortNames: [],
+      etcdName: 'leases', verbs: ALL_VERBS, strategy: leaseStrategy, subresources: [],
+    },
+  ];
+}
+
+/** The groups we serve, in discovery order; the core group "" is served under /api. */
+export function groupsOf(resources: ResourceDef[]): { group: string; version: string }[] {
+  const seen = new Map<string, string>();
+  for (const r of resources) if (r.group && !seen.has(r.group)) seen.set(r.group, r.version);
+  return [...seen].map(([group, version]) => ({ group, version }));
+}

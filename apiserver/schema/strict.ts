@@ -1,0 +1,1 @@
+export function checkStrictFields(_kind: string, _body: unknown): void {}

@@ -1,0 +1,85 @@
+// Resource allocation scoring: the arithmetic shared by the three resource scores
+// ==============================================================================
+// CONCEPT   MostAllocated, LeastAllocated and BalancedAllocation all look at the same numbers:
+//           for cpu and memory, what the node would have requested *after* taking this pod,
+//           against what it can allocate. They only differ in how they turn those fractions into
+//           0-100. This file gathers the numbers; each plugin file holds its formula.
+// REAL K8S  pkg/scheduler/framework/plugins/noderesources/resource_allocation.go (v1.32)
+// SHIPS     The tally of how loaded each ship would be with this container aboard.
+// EXAMPLE   node 6000m requested of 8000m, pod 1000m  =>  requested 7000, allocatable 8000
+// SKIPPED   extended resources and ephemeral-storage in the resource list.
+//
+// MostAllocated and LeastAllocated count requests with the 100m / 200Mi minimum for containers
+// that request nothing (NonZeroRequested: "useRequested: false"), so a node full of zero-request
+// pods does not look empty. BalancedAllocation counts the real requests ("useRequested: true").
+
+import type { NodeInfo, PodInfo } from '../framework/interfaces.ts';
+
+/** config.ResourceSpec: which resources a score looks at, and how much each counts. */
+export interface ResourceSpec {
+  name: 'cpu' | 'memory';
+  weight: number;
+}
+
+/** The default of NodeResourcesFitArgs.scoringStrategy.resources: cpu and memory, weight 1 each. */
+export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [
+  { name: 'cpu', weight: 1 },
+  { name: 'memory', weight: 1 },
+];
+
+/** Reads `args.resources` (as in pluginConfig), falling back to cpu and memory at weight 1. */
+export function resourcesFromArgs(args: Record<string, unknown>): readonly ResourceSpec[] {
+  const list = (args.resources ?? (args.scoringStrategy as { resources?: unknown } | undefined)?.resources) as
+    | { name: string; weight?: number }[]
+    | undefined;
+  if (!Array.isArray(list) || list.length === 0) return DEFAULT_RESOURCES;
+  return list
+    .filter((r) => r.name === 'cpu' || r.name === 'memory')
+    .map((r) => ({ name: r.name as 'cpu' | 'memory', weight: r.weight ?? 1 }));
+}
+
+/**
+ * Fills `requested[i]` / `allocatable[i]` for each resource in `resources`, as they would be with
+ * the pod on the node. Writes into caller-owned arrays so the hot loop allocates nothing.
+ */
+export function allocation(
+  resources: readonly ResourceSpec[],
+  pod: PodInfo,
+  node: NodeInfo,
+  useRequested: boolean,
+  requested: Float64Array,
+  allocatable: Float64Array,
+): void {
+  const onNode = useRequested ? node.requested : node.nonZeroRequested;
+  const ofPod = useRequested ? pod.requests : pod.nonZeroRequests;
+  for (let i = 0; i < resources.length; i++) {
+    if (resources[i]!.name === 'cpu') {
+      allocatable[i] = node.allocatable.milliCPU;
+      requested[i] = onNode.milliCPU + ofPod.milliCPU;
+    } else {
+      allocatable[i] = node.allocatable.memory;
+      requested[i] = onNode.memory + ofPod.memory;
+    }
+  }
+}
+
+/**
+ * The weighted average every "per-resource score" plugin uses: resources with nothing
+ * allocatable are left out; integer division, as int64 in Go.
+ */
+export function weightedScore(
+  resources: readonly ResourceSpec[],
+  requested: Float64Array,
+  allocatable: Float64Array,
+  perResource: (requested: number, capacity: number) => number,
+): number {
+  let nodeScore = 0;
+  let weightSum = 0;
+  for (let i = 0; i < resources.length; i++) {
+    if (allocatable[i] === 0) continue;
+    const w = resources[i]!.weight;
+    nodeScore += perResource(requested[i]!, allocatable[i]!) * w;
+    weightSum += w;
+  }
+  return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+}

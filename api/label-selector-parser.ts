@@ -141,6 +141,9 @@ class Parser {
   }
 
   // "(" values ")". Empty entries are the empty string: "()" and "(a,)" both contain "".
+  // Kubernetes spreads this over parseValues and parseIdentifiersList; one loop that remembers
+  // whether a value may come next accepts exactly the same strings. (One message differs: where
+  // Kubernetes says "expected: ',', or identifier" after a comma, we say "',', ')' or identifier".)
   private valueSet(): string[] {
     const open = this.next();
     if (open.kind !== '(') this.fail(`found '${open.text}' expected: '('`, open);

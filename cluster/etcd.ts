@@ -94,6 +94,11 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   pipeLines(child, options.onLog);
+  // If our process ends without stopping etcd (a crash, an uncaught error), take etcd with it
+  // rather than leave an orphan holding the port and the data directory's lock.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.off('exit', orphanGuard));
 
   try {
     await waitHealthy(url, exited, options.startTimeoutMs ?? 20_000, clientPort);

@@ -56,6 +56,7 @@ export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly pods = new Map<string, PodState>();
   private list: NodeInfo[] | null = null;
+  private names: string[] = [];
   private antiAffinityList: NodeInfo[] | null = null;
 
   constructor(private readonly options: SchedulerCacheOptions = {}) {}
@@ -191,11 +192,15 @@ export class SchedulerCache {
 
   /** UpdateSnapshot: what a scheduling cycle sees. Cheap: the list is rebuilt only when nodes change. */
   snapshot(): Snapshot {
-    if (!this.list) this.list = [...this.nodes.values()].filter((n) => n.node !== null).sort(byName);
+    if (!this.list) {
+      this.list = [...this.nodes.values()].filter((n) => n.node !== null).sort(byName);
+      this.names = this.list.map((n) => n.name);
+    }
     if (!this.antiAffinityList) this.antiAffinityList = this.list.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
     const nodes = this.nodes;
     return {
       nodeInfos: this.list,
+      nodeNames: this.names,
       nodesWithRequiredAntiAffinityPods: this.antiAffinityList,
       get: (name) => {
         const n = nodes.get(name);

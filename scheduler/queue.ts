@@ -28,6 +28,7 @@ import type { Clock, Timer } from '../client/clock.ts';
 import type { ClusterEvent, PodInfo } from './framework/interfaces.ts';
 import { newPodInfo } from './framework/node-info.ts';
 import { Heap } from './heap.ts';
+import { SCHEDULING_RESULT_ANNOTATION } from './explanation.ts';
 
 /** framework.QueuedPodInfo: a pod and its history in the queue. */
 export interface QueuedPodInfo {
@@ -274,8 +275,14 @@ export class SchedulingQueue {
   }
 }
 
-/** isPodUpdated: anything changed besides status and bookkeeping metadata. */
+/**
+ * isPodUpdated: anything changed besides status and bookkeeping metadata. Our own explanation
+ * annotation does not count, or every failed attempt would wake the pod it failed.
+ */
 function specChanged(a: Pod, b: Pod): boolean {
-  const strip = (p: Pod) => JSON.stringify({ spec: p.spec, labels: p.metadata.labels, annotations: p.metadata.annotations });
+  const strip = (p: Pod) => {
+    const { [SCHEDULING_RESULT_ANNOTATION]: _ours, ...annotations } = p.metadata.annotations ?? {};
+    return JSON.stringify({ spec: p.spec, labels: p.metadata.labels, annotations });
+  };
   return strip(a) !== strip(b);
 }

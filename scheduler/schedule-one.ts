@@ -94,7 +94,7 @@ function emptyExplanation(fw: Framework, snapshot: Snapshot, pod: PodInfo, now?:
     uid: pod.uid,
     profile: fw.profileName,
     time: now,
-    nodes: snapshot.nodeInfos.map((ni) => ni.name),
+    nodes: snapshot.nodeNames,
     filterPlugins: fw.filterPlugins.map((p) => p.name),
     skippedFilters: [],
     preFilter: null,
@@ -138,8 +138,10 @@ export function scheduleOne(fw: Framework, snapshot: Snapshot, pod: PodInfo, opt
   }
 
   const feasibleNodes = findNodesThatPassFilters(fw, state, pod, snapshot.nodeInfos, ex);
-  const error = ex.failures.find((s) => s !== null && s.code === 'Error');
-  if (error) return fail(error.withPlugin(ex.filterPlugins[ex.failedAt[ex.failures.indexOf(error)]!]!));
+  if (feasibleNodes === null) {
+    const i = ex.failures.findIndex((s) => s !== null && s.code === 'Error');
+    return fail(ex.failures[i]!.withPlugin(ex.filterPlugins[ex.failedAt[i]!]!));
+  }
   if (feasibleNodes.length === 0) {
     const statuses = new Map<string, Status>();
     ex.failures.forEach((s, i) => {
@@ -160,14 +162,18 @@ export function scheduleOne(fw: Framework, snapshot: Snapshot, pod: PodInfo, opt
   return result;
 }
 
-/** findNodesThatPassFilters: every filter on every node, stopping per node at the first rejection. */
-function findNodesThatPassFilters(fw: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], ex: Explanation): NodeInfo[] {
+/**
+ * findNodesThatPassFilters: every filter on every node, stopping per node at the first rejection.
+ * Returns null when a filter reported an Error (the whole attempt fails, as in Kubernetes).
+ */
+function findNodesThatPassFilters(fw: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], ex: Explanation): NodeInfo[] | null {
   // Plugins whose PreFilter said Skip are left out once here, not checked per node.
   const active = fw.filterPlugins.map((p, i) => [p, i] as const).filter(([p]) => !state.skipFilterPlugins.has(p.name));
   const plugins = active.map(([p]) => p);
   const indices = active.map(([, i]) => i);
   const feasibleIdx = new Int32Array(nodes.length);
   const feasible: NodeInfo[] = [];
+  let error = false;
   // @doc: scheduler-filter-loop
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
@@ -177,13 +183,14 @@ function findNodesThatPassFilters(fw: Framework, state: CycleState, pod: PodInfo
       if (s !== null && s.code !== 'Success') {
         ex.failedAt[i] = indices[j]!;
         ex.failures[i] = s;
+        if (s.code === 'Error') error = true;
         break;
       }
     }
     if (j === plugins.length) feasibleIdx[feasible.push(node) - 1] = i;
   }
   ex.feasible = feasibleIdx.slice(0, feasible.length);
-  return feasible;
+  return error ? null : feasible;
 }
 
 /** RunPostFilterPlugins: the first success (a nomination) wins; otherwise the rejections' reasons. */

@@ -41,7 +41,7 @@ const METHOD: Record<ExtensionPoint, keyof AnyPlugin> = {
   bind: 'bind',
 };
 
-const EMPTY_SNAPSHOT: Snapshot = { nodeInfos: [], get: () => undefined, nodesWithRequiredAntiAffinityPods: [] };
+const EMPTY_SNAPSHOT: Snapshot = { nodeInfos: [], nodeNames: [], get: () => undefined, nodesWithRequiredAntiAffinityPods: [] };
 
 export interface FrameworkOptions {
   /** Performs POST pods/binding for DefaultBinder. Absent in pure tests. */

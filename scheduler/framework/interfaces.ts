@@ -173,6 +173,8 @@ export class CycleState {
 export interface Snapshot {
   /** Nodes in a stable order (by name). Only nodes whose Node object we have. */
   readonly nodeInfos: readonly NodeInfo[];
+  /** nodeInfos' names, same order (shared by every explanation of the cycle's snapshot). */
+  readonly nodeNames: readonly string[];
   get(nodeName: string): NodeInfo | undefined;
   /** Nodes that host at least one pod with required anti-affinity. */
   readonly nodesWithRequiredAntiAffinityPods: readonly NodeInfo[];

@@ -10,46 +10,41 @@
 // SKIPPED   Kubernetes v1.33 skips this score for pods that request nothing (BestEffort); v1.32,
 //           which we follow, scores them too.
 
-import { MAX_NODE_SCORE, type PluginFactory, type ScorePlugin } from '../framework/interfaces.ts';
-import { allocation, resourcesFromArgs } from './resource-allocation.ts';
+import { MAX_NODE_SCORE, type NodeInfo, type PluginFactory, type PodInfo, type ScorePlugin } from '../framework/interfaces.ts';
+import { resourcesFromArgs, type ResourceSpec } from './resource-allocation.ts';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 
-/** balancedResourceScorer: fractions capped at 1; std over the resources that have capacity. */
-export function balancedScore(requested: Float64Array, allocatable: Float64Array, n: number): number {
-  let total = 0;
+/**
+ * balancedResourceScorer for cpu and memory: fractions capped at 1, resources with no capacity
+ * left out. With two fractions the standard deviation is |a - b| / 2; with one it is 0. (Kubernetes
+ * also handles three or more resources; we only schedule on two.)
+ */
+export function balancedScore(resources: readonly ResourceSpec[], pod: PodInfo, node: NodeInfo): number {
   let count = 0;
   let first = 0;
   let second = 0;
-  let sumSquares = 0;
-  for (let i = 0; i < n; i++) {
-    if (allocatable[i] === 0) continue;
-    const fraction = Math.min(1, requested[i]! / allocatable[i]!);
-    if (count === 0) first = fraction;
-    else if (count === 1) second = fraction;
-    total += fraction;
-    sumSquares += fraction * fraction;
-    count++;
+  for (let i = 0; i < resources.length && count < 2; i++) {
+    const cpu = resources[i]!.name === 'cpu';
+    const capacity = cpu ? node.allocatable.milliCPU : node.allocatable.memory;
+    if (capacity === 0) continue;
+    const requested = cpu ? node.requested.milliCPU + pod.requests.milliCPU : node.requested.memory + pod.requests.memory;
+    const fraction = Math.min(1, requested / capacity);
+    if (count++ === 0) first = fraction;
+    else second = fraction;
   }
-  let std = 0;
-  if (count === 2) std = Math.abs((first - second) / 2);
-  else if (count > 2) {
-    const mean = total / count;
-    std = Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
-  }
+  const std = count === 2 ? Math.abs((first - second) / 2) : 0;
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
 export const nodeResourcesBalancedAllocation: PluginFactory = (args): ScorePlugin => {
   const resources = resourcesFromArgs(args);
-  const requested = new Float64Array(resources.length);
-  const allocatable = new Float64Array(resources.length);
   return {
     name: NAME,
     shipsWords: 'best balanced ship',
+    // BalancedAllocation counts real requests ("useRequested: true"), not the 100m/200Mi minimums.
     score(_state, pod, node) {
-      allocation(resources, pod, node, true, requested, allocatable);
-      return balancedScore(requested, allocatable, resources.length);
+      return balancedScore(resources, pod, node);
     },
   };
 };

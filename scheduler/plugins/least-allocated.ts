@@ -10,7 +10,7 @@
 // SKIPPED   extended resources, ephemeral-storage.
 
 import { MAX_NODE_SCORE, type PluginFactory, type ScorePlugin } from '../framework/interfaces.ts';
-import { allocation, resourcesFromArgs, weightedScore } from './resource-allocation.ts';
+import { resourceScore, resourcesFromArgs } from './resource-allocation.ts';
 
 export const NAME = 'NodeResourcesLeastAllocated';
 
@@ -23,14 +23,11 @@ export function leastRequestedScore(requested: number, capacity: number): number
 
 export const nodeResourcesLeastAllocated: PluginFactory = (args): ScorePlugin => {
   const resources = resourcesFromArgs(args);
-  const requested = new Float64Array(resources.length);
-  const allocatable = new Float64Array(resources.length);
   return {
     name: NAME,
     shipsWords: 'emptiest ship',
     score(_state, pod, node) {
-      allocation(resources, pod, node, false, requested, allocatable);
-      return weightedScore(resources, requested, allocatable, leastRequestedScore);
+      return resourceScore(resources, pod, node, false, leastRequestedScore);
     },
   };
 };

@@ -12,7 +12,7 @@
 // SKIPPED   extended resources, ephemeral-storage.
 
 import { MAX_NODE_SCORE, type PluginFactory, type ScorePlugin } from '../framework/interfaces.ts';
-import { allocation, resourcesFromArgs, weightedScore } from './resource-allocation.ts';
+import { resourceScore, resourcesFromArgs } from './resource-allocation.ts';
 
 export const NAME = 'NodeResourcesMostAllocated';
 
@@ -25,16 +25,12 @@ export function mostRequestedScore(requested: number, capacity: number): number 
 
 export const nodeResourcesMostAllocated: PluginFactory = (args): ScorePlugin => {
   const resources = resourcesFromArgs(args);
-  // Scratch arrays reused for every node: the hot loop allocates nothing.
-  const requested = new Float64Array(resources.length);
-  const allocatable = new Float64Array(resources.length);
   return {
     name: NAME,
     shipsWords: 'fullest ship that fits',
     // @doc: scheduler-most-allocated
     score(_state, pod, node) {
-      allocation(resources, pod, node, false, requested, allocatable);
-      return weightedScore(resources, requested, allocatable, mostRequestedScore);
+      return resourceScore(resources, pod, node, false, mostRequestedScore);
     },
   };
 };

@@ -39,9 +39,35 @@ export function resourcesFromArgs(args: Record<string, unknown>): readonly Resou
 }
 
 /**
- * Fills `requested[i]` / `allocatable[i]` for each resource in `resources`, as they would be with
- * the pod on the node. Writes into caller-owned arrays so the hot loop allocates nothing.
+ * The score every "per-resource" plugin computes: for each resource, what the node would have
+ * requested with the pod aboard against what it can allocate, turned into 0-100 by `perResource`;
+ * then the weighted average over resources that have any capacity (integer division, as int64 in
+ * Go). We read the totals straight from NodeInfo: no arrays, nothing allocated per node.
  */
+export function resourceScore(
+  resources: readonly ResourceSpec[],
+  pod: PodInfo,
+  node: NodeInfo,
+  useRequested: boolean,
+  perResource: (requested: number, capacity: number) => number,
+): number {
+  const onNode = useRequested ? node.requested : node.nonZeroRequested;
+  const ofPod = useRequested ? pod.requests : pod.nonZeroRequests;
+  let nodeScore = 0;
+  let weightSum = 0;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
+    const cpu = r.name === 'cpu';
+    const capacity = cpu ? node.allocatable.milliCPU : node.allocatable.memory;
+    if (capacity === 0) continue;
+    const requested = cpu ? onNode.milliCPU + ofPod.milliCPU : onNode.memory + ofPod.memory;
+    nodeScore += perResource(requested, capacity) * r.weight;
+    weightSum += r.weight;
+  }
+  return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+}
+
+/** Fills `requested[i]` / `allocatable[i]` per resource, for scores that need all fractions at once. */
 export function allocation(
   resources: readonly ResourceSpec[],
   pod: PodInfo,
@@ -61,25 +87,4 @@ export function allocation(
       requested[i] = onNode.memory + ofPod.memory;
     }
   }
-}
-
-/**
- * The weighted average every "per-resource score" plugin uses: resources with nothing
- * allocatable are left out; integer division, as int64 in Go.
- */
-export function weightedScore(
-  resources: readonly ResourceSpec[],
-  requested: Float64Array,
-  allocatable: Float64Array,
-  perResource: (requested: number, capacity: number) => number,
-): number {
-  let nodeScore = 0;
-  let weightSum = 0;
-  for (let i = 0; i < resources.length; i++) {
-    if (allocatable[i] === 0) continue;
-    const w = resources[i]!.weight;
-    nodeScore += perResource(requested[i]!, allocatable[i]!) * w;
-    weightSum += w;
-  }
-  return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
 }

@@ -1,0 +1,29 @@
+// Benchmarks: one script per figure an issue names
+// ================================================
+// CONCEPT   `npm run bench` runs every benchmark in bench/ (or those named) one after another,
+//           each in its own process so one cannot warm or slow another.
+// REAL K8S  perf-tests/clusterloader2 plays this role for real clusters.
+// SHIPS     Sea trials: each ship and office timed on the same day, in the same weather.
+// EXAMPLE   npm run bench                  # all of them
+//           npm run bench -- apiserver -- --rounds 3
+// SKIPPED   Result history and regression thresholds: figures are printed for the closing notes.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+const split = argv.indexOf('--');
+const names = split >= 0 ? argv.slice(0, split) : argv;
+const passThrough = split >= 0 ? argv.slice(split + 1) : [];
+const all = readdirSync('bench').filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.replace(/\.ts$/, ''));
+const chosen = names.length ? names : all;
+
+for (const name of chosen) {
+  if (!existsSync(`bench/${name}.ts`)) {
+    console.error(`bench: no benchmark called "${name}"; choose from: ${all.join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== bench/${name}.ts ===`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}.ts`, ...passThrough], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}

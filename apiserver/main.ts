@@ -28,6 +28,7 @@ try {
       'service-cluster-ip-range': { type: 'string', default: '127.96.0.0/16' },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'time-scale': { type: 'string', default: '1' },
+      'etcd-channels': { type: 'string', default: '4' },
     },
   }));
 } catch (err) {
@@ -44,6 +45,7 @@ const server = await startApiServer({
   port,
   serviceClusterIPRange: values['service-cluster-ip-range'],
   serviceNodePortRange: values['service-node-port-range'],
+  etcdChannels: Number(values['etcd-channels']),
 }).catch((err: NodeJS.ErrnoException) => {
   if (err.code === 'EADDRINUSE') fail(`port ${port} is already in use; choose another with --port`);
   fail(err.message);

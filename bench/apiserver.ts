@@ -24,6 +24,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     count: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '32' },
+    'etcd-channels': { type: 'string', default: '4' },
   },
   allowPositionals: true,
 });
@@ -66,7 +67,7 @@ const etcd = await startEtcd({ dataDir: join(dir, 'etcd'), clientPort: 0, peerPo
 const port = await freePort();
 // The apiserver runs as its own process, as in a real cluster, so it does not share this
 // process's event loop with the load generator.
-const apiserver = spawn(process.execPath, ['--import', 'tsx', 'apiserver/main.ts', '--etcd-servers', etcd.url, '--port', String(port)], {
+const apiserver = spawn(process.execPath, ['--import', 'tsx', 'apiserver/main.ts', '--etcd-servers', etcd.url, '--port', String(port), '--etcd-channels', values['etcd-channels']!], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 await new Promise<void>((resolve, reject) => {

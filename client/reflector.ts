@@ -55,6 +55,7 @@ export class Reflector<T extends KubeObject> {
   relists = 0;
   /** The revision of the last list or event: where a watch would resume. */
   lastResourceVersion = '';
+  private eventsSinceList = 0;
   private readonly abort = new AbortController();
   private readonly log: (message: string) => void;
   private readonly typeMeta?: { apiVersion: string; kind: string };
@@ -83,6 +84,9 @@ export class Reflector<T extends KubeObject> {
         // @doc: reflector-relist-on-410
         if (isGone(e)) {
           this.log(`reflector ${this.options.resource}: resourceVersion ${this.lastResourceVersion} expired (410), relisting`);
+          // Relist at once, unless the last list led nowhere: then an apiserver answering 410 over and
+          // over would have us list in a tight loop, so we back off first.
+          if (this.eventsSinceList === 0) await this.options.clock.sleep(backoff.next());
           continue;
         }
         this.log(`reflector ${this.options.resource}: ${describe(e)}; retrying`);
@@ -107,6 +111,7 @@ export class Reflector<T extends KubeObject> {
     if (this.abort.signal.aborted) return;
     this.lastResourceVersion = list.metadata.resourceVersion ?? '';
     this.sink.replace(list.items.map((o) => this.withTypeMeta(o as T)), this.lastResourceVersion);
+    this.eventsSinceList = 0;
     onListed();
     const events = watchWithResume<T>(this.client, resource, {
       namespace, labelSelector, fieldSelector, clock, resourceVersion: this.lastResourceVersion,
@@ -115,6 +120,7 @@ export class Reflector<T extends KubeObject> {
     });
     for await (const event of events) {
       this.lastResourceVersion = event.object.metadata?.resourceVersion ?? this.lastResourceVersion;
+      this.eventsSinceList++;
       // A BOOKMARK only moves our resume point; there is no object change to deliver.
       if (event.type !== 'BOOKMARK') this.sink.apply({ type: event.type, object: this.withTypeMeta(event.object) });
     }

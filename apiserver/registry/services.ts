@@ -85,7 +85,8 @@ export function serviceStrategy(ranges: ServiceRanges): Strategy {
         svc.spec.clusterIPs = before.spec.clusterIPs;
       }
       for (const p of svc.spec?.ports ?? []) {
-        p.nodePort ??= before.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
+        // Defaults run after this, so a port sent without protocol still means TCP here.
+        p.nodePort ??= before.spec.ports?.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))?.nodePort;
       }
     },
     validate(obj) {

@@ -23,6 +23,16 @@ import { CycleState, MAX_NODE_SCORE, MIN_NODE_SCORE, Status } from './framework/
 import type { NodeInfo, PodInfo, PostFilterResult, Snapshot } from './framework/interfaces.ts';
 import type { Framework } from './framework/framework.ts';
 import { fitErrorMessage } from './framework/fit-error.ts';
+import { DEFAULT_SCHEDULER_NAME } from './framework/profiles.ts';
+import type { Pod } from '../api/types.ts';
+
+/**
+ * frameworkForPod: the profile named by spec.schedulerName ("" means default-scheduler), or
+ * undefined when this scheduler does not serve that name (another scheduler will).
+ */
+export function frameworkForPod(frameworks: ReadonlyMap<string, Framework>, pod: Pod): Framework | undefined {
+  return frameworks.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
+}
 
 /** ErrNoNodesAvailable's message. */
 export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';

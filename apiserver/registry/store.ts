@@ -80,9 +80,11 @@ export class RegistryStore {
     else delete meta.generation;
 
     const s = def.strategy;
-    s.prepareForCreate?.(obj, this.context());
-    s.defaults?.(obj);
-    const causes = [...validateMetadata(obj), ...(s.validate?.(obj) ?? [])];
+    const causes = wrongTypeIsBadRequest(def, () => {
+      s.prepareForCreate?.(obj, this.context());
+      s.defaults?.(obj);
+      return [...validateMetadata(obj), ...(s.validate?.(obj) ?? [])];
+    });
     if (causes.length) throw invalid(def.kind, meta.name!, causes, def.group);
     if (def.namespaced) await this.admitNamespace(ns!);
     const side = this.allocate(def, obj, undefined);
@@ -181,9 +183,11 @@ export class RegistryStore {
       if (incoming.metadata[k] === undefined) delete incoming.metadata[k];
     }
     const s = def.strategy;
-    s.prepareForUpdate?.(incoming, current);
-    s.defaults?.(incoming);
-    const causes = [...validateMetadata(incoming), ...(s.validateUpdate ?? s.validate)?.call(s, incoming, current) ?? []];
+    const causes = wrongTypeIsBadRequest(def, () => {
+      s.prepareForUpdate?.(incoming, current);
+      s.defaults?.(incoming);
+      return [...validateMetadata(incoming), ...(s.validateUpdate ?? s.validate)?.call(s, incoming, current) ?? []];
+    });
     if (causes.length) throw invalid(def.kind, old.name!, causes, def.group);
     if (s.tracksGeneration !== false && JSON.stringify(incoming.spec) !== JSON.stringify(current.spec)) {
       incoming.metadata.generation = (old.generation ?? 1) + 1;
@@ -194,6 +198,20 @@ export class RegistryStore {
   /** A status write changes status and nothing else, as every statusStrategy does. */
   applyStatusUpdate(current: KubeObject, incoming: KubeObject): KubeObject {
     return { ...current, status: incoming.status };
+  }
+}
+
+/**
+ * Strategies assume each field has its Go type (a list where a list belongs). Kubernetes refuses a
+ * wrong type while decoding, before any strategy runs: 400 "cannot unmarshal string into Go struct
+ * field ...". We have no typed decoder, so a TypeError from defaulting or validation means the same.
+ */
+function wrongTypeIsBadRequest<T>(def: ResourceDef, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: a field has the wrong JSON type, e.g. a string where a list or object belongs (${err.message})`);
   }
 }
 

@@ -117,7 +117,7 @@ export class WatchCache {
   private apply(kind: 'put' | 'delete', kv: IKeyValue, prevKv?: IKeyValue): void {
     const key = kv.key.toString();
     const revision = Number(kv.mod_revision);
-    if (revision <= this.revision) return; // already seen (a resumed etcd watch can repeat)
+    if (revision < this.revision) return; // already seen (a resumed etcd watch can repeat)
     let event: CacheEvent;
     if (kind === 'delete') {
       const prev = this.objects.get(key) ?? (prevKv ? decode(prevKv) : undefined);

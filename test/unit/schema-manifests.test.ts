@@ -239,6 +239,16 @@ describe('real manifests pass clean', () => {
     expect(new Set(covered)).toEqual(new Set(kindsWithKnownFields));
   });
 
+  it('notices typos planted deep in the docs pod, so the clean passes above are not vacuous', () => {
+    const body = parse(`apiVersion: v1\nkind: Pod\n${podTemplate}`);
+    body.spec.containers[0].livenessProbe.httpGet.httpHeaders[0].vaule = 'x';
+    body.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologykey = 'x';
+    expect(strictDecodingErrors('Pod', body)).toEqual([
+      'unknown field "spec.containers[0].livenessProbe.httpGet.httpHeaders[0].vaule"',
+      'unknown field "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologykey"',
+    ]);
+  });
+
   it('accepts a pod as the apiserver returns it, so kubectl replace of a fetched pod works', () => {
     const pod = {
       apiVersion: 'v1',

@@ -7,9 +7,8 @@
 //           them takes it. Every write is an update carrying the resourceVersion we read
 //           (compare-and-swap), so when two candidates race, etcd lets exactly one win; the other gets
 //           409 Conflict. A leader that cannot renew within renewDeadline steps down *before* the
-//           lease expires for the others (10 s < 15 s), so two never lead at once. We judge expiry by
-//           when *we* saw the record change (observedTime), not by the renewTime inside it, so clock
-//           skew between machines does not matter. On a clean shutdown the leader clears
+//           lease expires for the others (10 s < 15 s), so two never lead at once. On a clean
+//           shutdown the leader clears
 //           holderIdentity, so a successor takes over at once instead of waiting out the lease.
 // REAL K8S  staging/src/k8s.io/client-go/tools/leaderelection/leaderelection.go (LeaderElector,
 //           tryAcquireOrRenew, acquire, renew, release), resourcelock/leaselock.go
@@ -18,6 +17,12 @@
 //             onStartedLeading: (signal) => scheduler.run(signal), onStoppedLeading: () => exit(0) });
 //           await le.run();   // returns when leadership is lost or stop() is called
 // SKIPPED   ConfigMap/Endpoints locks, MultiLock, the coordinated (LeaseCandidate) election of 1.31+.
+//
+// REAL WORLD client-go judges expiry by when the candidate itself *saw* the record change
+// (observedTime), never by the renewTime written in it, so clock skew between machines cannot make
+// two leaders; the price is a takeover up to about two retry periods later than the lease says.
+// Our components all run on one machine, on one clock, so we trust renewTime (capped at now) and
+// wake exactly at expiry: a dead leader is replaced within leaseDuration of its last renewal.
 
 import { hostname } from 'node:os';
 import type { Lease } from '../api/types.ts';
@@ -116,7 +121,10 @@ export class LeaderElector {
   private async acquire(): Promise<boolean> {
     while (!this.stopped) {
       if (await this.tryAcquireOrRenew()) return !this.stopped;
-      await this.o.clock.sleep(this.retryMs() * (1 + Math.random() * JITTER_FACTOR));
+      // We poll every jittered retry period, but wake exactly when the holder's lease runs out.
+      const jittered = this.retryMs() * (1 + Math.random() * JITTER_FACTOR);
+      const untilExpiry = this.o.leaseDurationSeconds * 1000 - this.o.clock.since(this.observedTime);
+      await this.o.clock.sleep(untilExpiry > 0 ? Math.min(jittered, untilExpiry) : jittered);
     }
     return false;
   }
@@ -183,10 +191,15 @@ export class LeaderElector {
   }
 
   // We restart the expiry clock whenever the record changes (any write moves resourceVersion).
+  // @doc: leader-observed-time
   private observe(lease: Lease, now: number): void {
     if (this.observed?.metadata.resourceVersion !== lease.metadata.resourceVersion) {
       this.observed = lease;
-      this.observedTime = now;
+      // client-go starts the clock when *it* saw the change. Every process of this simulator shares
+      // one machine's clock, so we may start it at the renewTime the holder wrote (never later than
+      // now): a dead leader is then replaced within leaseDuration of its last renewal.
+      const renewed = Date.parse(lease.spec.renewTime ?? '');
+      this.observedTime = Number.isFinite(renewed) ? Math.min(now, renewed) : now;
     }
     const holder = lease.spec.holderIdentity ?? '';
     if (holder && holder !== this.reportedLeader) {

@@ -18,6 +18,7 @@ import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from '../../api/types.ts
 import { isDNS1123Label, isDNS1123Subdomain } from '../../api/names.ts';
 import { parseQuantity, compareQuantity } from '../../api/quantity.ts';
 import { cause, required } from '../status.ts';
+import { sameJson } from './store.ts';
 import { AGE_COLUMN, column, humanAge, NAME_COLUMN, type Strategy } from './strategy.ts';
 
 const asPod = (obj: KubeObject) => obj as Pod;
@@ -125,9 +126,9 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): Status
 }
 
 /** The part of a pod spec an update may not change: everything but images and tolerations. */
-function frozenSpec(spec: PodSpec): string {
+function frozenSpec(spec: PodSpec): unknown {
   const strip = (list?: Container[]) => list?.map((c) => ({ ...c, image: '' }));
-  return JSON.stringify({ ...spec, containers: strip(spec.containers), initContainers: strip(spec.initContainers), tolerations: undefined, activeDeadlineSeconds: undefined });
+  return { ...spec, containers: strip(spec.containers), initContainers: strip(spec.initContainers), tolerations: undefined, activeDeadlineSeconds: undefined };
 }
 
 // ## The STATUS column, worked out as kubectl's printPod does.
@@ -175,7 +176,7 @@ export const podStrategy: Strategy = {
   validate: (obj) => validatePodSpec(asPod(obj).spec, 'spec'),
   validateUpdate(obj, old) {
     const causes = validatePodSpec(asPod(obj).spec, 'spec');
-    if (!causes.length && frozenSpec(asPod(obj).spec) !== frozenSpec(asPod(old).spec)) {
+    if (!causes.length && !sameJson(frozenSpec(asPod(obj).spec), frozenSpec(asPod(old).spec))) {
       causes.push(cause('spec', 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations)', 'FieldValueForbidden'));
     }
     return causes;

@@ -20,6 +20,7 @@ import type { EtcdStore, SideKey } from '../storage/etcd-store.ts';
 import type { WatchCache } from '../storage/watch-cache.ts';
 import { alreadyExists, badRequest, cause, conflict, failure, invalid, notFound } from '../status.ts';
 import { validateMetadata } from './metadata.ts';
+import { deepEqualJson } from '../patch/json-value.ts';
 import { apiVersionOf, etcdKey, etcdPrefix, type ResourceDef, type StrategyContext } from './strategy.ts';
 
 /** How an update computes the new object from the current one; may throw a StatusError. */
@@ -189,7 +190,7 @@ export class RegistryStore {
       return [...validateMetadata(incoming), ...(s.validateUpdate ?? s.validate)?.call(s, incoming, current) ?? []];
     });
     if (causes.length) throw invalid(def.kind, old.name!, causes, def.group);
-    if (s.tracksGeneration !== false && JSON.stringify(incoming.spec) !== JSON.stringify(current.spec)) {
+    if (s.tracksGeneration !== false && !sameJson(incoming.spec, current.spec)) {
       incoming.metadata.generation = (old.generation ?? 1) + 1;
     }
     return incoming;
@@ -227,5 +228,15 @@ export function withTypeMeta(def: ResourceDef, obj: KubeObject): KubeObject {
 }
 
 function sameContent(a: KubeObject, b: KubeObject, def: ResourceDef): boolean {
-  return JSON.stringify(withTypeMeta(def, a)) === JSON.stringify(withTypeMeta(def, b));
+  return sameJson(withTypeMeta(def, a), withTypeMeta(def, b));
+}
+
+/**
+ * Equal as JSON documents, whatever the order of keys: clients such as @kubernetes/client-node
+ * re-serialize objects with their keys in another order, and that is not a change
+ * (Kubernetes compares with apiequality.Semantic.DeepEqual). Undefined members count as absent.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const plain = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+  return deepEqualJson(plain(a), plain(b));
 }

@@ -311,6 +311,26 @@ describe('generation and the status subresource', () => {
     expect(rvOf(reported)).toBeGreaterThan(rvOf(scaled));
   });
 
+  it('does not count the same spec with its keys in another order as a change', async () => {
+    // Typed clients (client-go, @kubernetes/client-node) re-serialize objects in their own key order.
+    const reorder = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(reorder);
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reorder(v)]));
+      return value;
+    };
+    const current = await ok('GET', path);
+    const rewritten = { ...current, spec: reorder(current.spec) };
+    const same = await ok('PUT', path, rewritten);
+    expect(same.metadata.generation).toBe(current.metadata.generation);
+    expect(same.metadata.resourceVersion).toBe(current.metadata.resourceVersion);
+
+    // A pod's spec is frozen after creation; re-sending it in another order is still allowed.
+    const p = await ok('POST', '/api/v1/namespaces/default/pods', pod('reordered'));
+    const relabelled = { ...p, metadata: { ...p.metadata, labels: { touched: 'yes' } }, spec: reorder(p.spec) };
+    expect((await ok('PUT', '/api/v1/namespaces/default/pods/reordered', relabelled)).metadata.labels).toEqual({ touched: 'yes' });
+    await ok('DELETE', '/api/v1/namespaces/default/pods/reordered');
+  });
+
   it('changes only status through /status, and only spec through the main resource', async () => {
     const current = await ok('GET', path);
     const viaStatus = structuredClone(current);
@@ -701,6 +721,18 @@ describe('namespaces', () => {
     });
     expect((await ok('GET', '/api/v1/namespaces/doomed/pods')).items).toEqual([]);
     expect((await ok('GET', '/api/v1/namespaces/doomed/replicationcontrollers')).items).toEqual([]);
+  });
+
+  it('deletes a collection selected by label, and leaves the rest', async () => {
+    await createNamespace('sweep');
+    const path = '/api/v1/namespaces/sweep/pods';
+    await ok('POST', path, pod('old-1', { batch: 'old' }));
+    await ok('POST', path, pod('old-2', { batch: 'old' }));
+    await ok('POST', path, pod('new-1', { batch: 'new' }));
+    const deleted = await ok('DELETE', `${path}?labelSelector=batch%3Dold`);
+    expect(deleted.kind).toBe('PodList');
+    expect(deleted.items.map((o: Obj) => o.metadata.name).sort()).toEqual(['old-1', 'old-2']);
+    expect((await ok('GET', path)).items.map((o: Obj) => o.metadata.name)).toEqual(['new-1']);
   });
 
   it('starts with the built-in namespaces', async () => {

@@ -98,16 +98,17 @@ async function endToEnd(): Promise<void> {
   const cp = await startControlPlane();
   try {
     const client = new KubeClient(cp.url);
-    const strip = <T extends { metadata: { uid?: string }; status?: unknown }>(o: T) => ({ ...o, metadata: { ...o.metadata, uid: undefined }, status: undefined });
-    for (let i = 0; i < nodes; i++) await client.create('nodes', strip(makeNode(`node-${i}`, { cpu: '32', memory: '128Gi' })));
-    const pods = Array.from({ length: count }, (_, i) => strip(makePod(`besu-${i}`, { cpu: '250m', memory: '512Mi' })));
+    // The apiserver assigns uids; pods are created without status, nodes with their allocatable.
+    const noUid = <T extends { metadata: { uid?: string } }>(o: T) => ({ ...o, metadata: { ...o.metadata, uid: undefined } });
+    for (let i = 0; i < nodes; i++) await client.create('nodes', noUid(makeNode(`node-${i}`, { cpu: '32', memory: '128Gi' })));
+    const pods = Array.from({ length: count }, (_, i) => ({ ...noUid(makePod(`besu-${i}`, { cpu: '250m', memory: '512Mi' })), status: undefined }));
     for (let i = 0; i < pods.length; i += 50) await Promise.all(pods.slice(i, i + 50).map((p) => client.create('pods', p)));
     const start = process.hrtime.bigint();
-    const scheduler = await startScheduler({ client, log: () => {}, annotate: arg('annotate', 'true') !== 'false' });
+    const scheduler = await startScheduler({ client, log: process.env.BENCH_LOG ? console.log : () => {}, annotate: arg('annotate', 'true') !== 'false' });
     for (;;) {
       const list = await client.list('pods', { namespace: 'default', resourceVersion: '0' });
       if (list.items.filter((p) => p.spec.nodeName).length >= count) break;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 250));
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     await scheduler.stop();

@@ -12,7 +12,7 @@
 //           in the filter table, so clients are refused at once instead of waiting for a timeout.
 //           We build the same table, print it (iptables-save.ts) and hand its `frontends` (every
 //           address:port with its ordered endpoint odds) to the forwarder, which walks them exactly
-//           as the kernel walks the chain.
+//           as the kernel walks the chain (statistic.ts).
 // REAL K8S  pkg/proxy/iptables/proxier.go (syncProxyRules, writeServiceToEndpointRules,
 //           computeProbability, iptablesJumpChains), v1.32
 // SHIPS     The communications officer's switchboard chart: which call goes to which container.

@@ -22,6 +22,10 @@
 // EXAMPLE   const vip = new VipOwnerElection({ client, clock, identity: 'node-1', onChange: (own) => sync() });
 //           vip.start(); ...; await vip.stop();
 // SKIPPED   Preferring a healthy or least-loaded node; spreading VIPs over several owners.
+//
+// REAL WORLD Each node's kernel owns the ClusterIPs for its own pods, so there is nothing to elect
+// and no takeover gap. Load-balancer IPs are announced by the cloud's load balancer or by MetalLB
+// (ARP/BGP), which does elect one node per IP in layer-2 mode, much as we do here.
 
 import type { Clock } from '../client/clock.ts';
 import { LeaderElector, type LeaseClient } from '../client/leader-election.ts';

@@ -27,6 +27,7 @@ import { apiVersionOf, etcdKey, etcdPrefix, type ResourceDef, type StrategyConte
 export type TryUpdate = (current: KubeObject) => KubeObject;
 
 const MAX_UPDATE_ATTEMPTS = 16;
+const MAX_ALLOCATION_ATTEMPTS = 5;
 
 export class RegistryStore {
   readonly caches = new Map<string, WatchCache>();
@@ -88,15 +89,23 @@ export class RegistryStore {
     });
     if (causes.length) throw invalid(def.kind, meta.name!, causes, def.group);
     if (def.namespaced) await this.admitNamespace(ns!);
-    const side = this.allocate(def, obj, undefined);
-    if (dryRun) return withTypeMeta(def, obj);
-
-    const result = await this.etcd.create(etcdKey(def, ns, meta.name!), obj, side);
-    if (!result.ok) {
-      if (await this.etcd.get(etcdKey(def, ns, meta.name!))) throw alreadyExists(def, meta.name!);
-      throw conflict(def, meta.name!, 'an address it was given was taken at the same moment; please retry');
+    // Two concurrent creates can pick the same free ClusterIP or NodePort before either is stored.
+    // The loser's transaction fails on the reservation key; it waits until the watch cache has seen
+    // the winner and picks again, as the real allocators retry their compare-and-swap.
+    const key = etcdKey(def, ns, meta.name!);
+    const unallocated = s.allocate ? structuredClone(obj) : obj;
+    for (let attempt = 1; ; attempt++) {
+      const candidate = attempt === 1 ? obj : structuredClone(unallocated);
+      const side = this.allocate(def, candidate, undefined);
+      if (dryRun) return withTypeMeta(def, candidate);
+      const result = await this.etcd.create(key, candidate, side);
+      if (result.ok) return withTypeMeta(def, result.object);
+      if (await this.etcd.get(key)) throw alreadyExists(def, meta.name!);
+      if (!side.length || attempt >= MAX_ALLOCATION_ATTEMPTS) {
+        throw conflict(def, meta.name!, 'an address it was given was taken at the same moment; please retry');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
     }
-    return withTypeMeta(def, result.object);
   }
 
   private validateName(def: ResourceDef, name: string | undefined, generateName?: string): void {

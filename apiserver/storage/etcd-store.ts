@@ -154,13 +154,24 @@ function sideOps(c: Etcd3, side: SideKey[]) {
   return side.map((s) => (s.value !== undefined ? c.put(s.key).value(s.value) : c.delete().key(s.key)));
 }
 
+/** The longest a client waits on etcd before hearing 503; a write that timed out may still land later. */
+const ETCD_CALL_BUDGET_MS = 6000;
+
 /**
  * Runs an etcd call and turns transport failures into the Status a client can act on:
  * 503 when etcd cannot be reached, 410 when a revision has been compacted away.
  */
 export async function guard<T>(call: () => Promise<T>, revision?: number): Promise<T> {
+  // The etcd3 client retries a timed-out call (3 attempts of 5 s each against a frozen etcd), so we
+  // bound the whole call: a client hears 503 within ETCD_CALL_BUDGET_MS, whatever happens inside.
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await call();
+    const attempt = call();
+    attempt.catch(() => undefined); // a late failure after the budget ran out has nobody to tell
+    const budget = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ETCD_CALL_BUDGET_MS / 1000} s`)), ETCD_CALL_BUDGET_MS);
+    });
+    return await Promise.race([attempt, budget]);
   } catch (err) {
     if (err instanceof StatusError) throw err;
     const message = err instanceof Error ? err.message : String(err);
@@ -170,5 +181,7 @@ export async function guard<T>(call: () => Promise<T>, revision?: number): Promi
     throw serviceUnavailable(
       `etcd is unreachable (${message.split('\n')[0]}); the apiserver cannot read or write cluster state until it is back`,
     );
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -7,6 +7,7 @@
 // REAL BESU ethereum/core/src/main/java/org/hyperledger/besu/ethereum/chain/DefaultBlockchain.java
 //           (appendBlock, the chain head), ethereum/eth/.../sync/SyncStatus and
 //           ethereum/api/.../jsonrpc/internal/methods/EthSyncing.java
+// SHIPS     The ledger itself: numbered pages, each quoting the seal of the page before.
 // EXAMPLE   const chain = new Chain(genesisBlock('ledger', 1337));
 //           chain.produce(now, miner)     => block #1, parentHash = genesis hash
 //           chain.import(blockFromPeer)   => 'imported' | 'known' | 'gap' | 'invalid'
@@ -112,7 +113,9 @@ export class Chain {
     if (block.number <= this.height) return this.blocks[block.number].hash === block.hash ? 'known' : 'invalid';
     if (block.number > this.height + 1) return 'gap';
     if (block.parentHash !== this.head().hash || block.hash !== childHash(block.parentHash, block.number)) return 'invalid';
-    this.blocks.push({ ...block, transactions: transactionCount(block.hash), gasUsed: transactionCount(block.hash) * TX_GAS });
+    // The transaction count follows from the hash; we recompute it rather than trust the peer.
+    const transactions = transactionCount(block.hash);
+    this.blocks.push({ ...block, transactions, gasUsed: transactions * TX_GAS });
     return 'imported';
   }
 
@@ -143,7 +146,7 @@ export class SyncTracker {
   /** Called after every import or peer update with our head and the best height we know of. */
   update(current: number, highest: number): void {
     if (this.startingBlock === undefined && highest - current > this.tolerance) this.startingBlock = current;
-    else if (this.startingBlock !== undefined && current >= highest) this.startingBlock = undefined;
+    else if (this.startingBlock !== undefined && highest - current <= this.tolerance) this.startingBlock = undefined;
   }
 
   /** The eth_syncing result: the progress object while syncing, else false. */
@@ -152,3 +155,8 @@ export class SyncTracker {
     return { startingBlock: this.startingBlock, currentBlock: current, highestBlock: Math.max(highest, current) };
   }
 }
+
+// REAL WORLD
+// Besu stores headers, bodies, receipts and world state in RocksDB (Forest or Bonsai layout) on a
+// persistent volume, so a restarted pod resumes from its head instead of block 0; a fresh node
+// usually does a snap or checkpoint sync of the state before importing recent blocks in full.

@@ -8,6 +8,7 @@
 // REAL BESU besu/src/main/java/org/hyperledger/besu/cli/BesuCommand.java (options and BESU_* env),
 //           config/src/main/java/org/hyperledger/besu/config/JsonBftConfigOptions.java
 //           (blockperiodseconds, requesttimeoutseconds)
+// SHIPS     The label on the container: which fleet's ledger this clerk keeps, and whether they may sign pages.
 // EXAMPLE   annotations { "besu.harbour.dev/network": "ledger", "besu.harbour.dev/validator": "true" }
 //             => { network: "ledger", role: "validator", chainId: 1337, blockPeriodMs: 2000, ... }
 // SKIPPED   genesis files, TOML, node keys, every Besu flag we do not simulate.

@@ -9,6 +9,7 @@
 // REAL BESU consensus/common/src/main/java/org/hyperledger/besu/consensus/common/bft/BftHelpers.java
 //           (calculateRequiredValidatorQuorum), consensus/qbft/.../statemachine/QbftBlockHeightManager.java
 //           (block timer, round expiry), consensus/common/.../bft/blockcreation/ProposerSelector.java
+// SHIPS     A ledger page is sealed only while two thirds of the fleet's notaries are at their desks.
 // EXAMPLE   quorumSize(4) => 3
 //           decide({ self: v0, online validators v0 v1, 4 known, ... }) => { kind: 'halt', online: 2, needed: 3, total: 4 }
 // SKIPPED   Prepare/Commit messages and seals: we count who is running and reachable instead of
@@ -104,3 +105,9 @@ export function decide(input: ConsensusInput): ConsensusDecision {
   const proposer = proposerFor(height, round, [...knownValidators].sort());
   return proposer === self.id ? { kind: 'produce', round } : { kind: 'wait', proposer: proposer ?? '' };
 }
+
+// REAL WORLD
+// A QBFT validator proves its vote: the proposer broadcasts a signed Proposal, validators answer
+// Prepare and then Commit messages, and the block carries 2n/3 commit seals in its extraData that
+// every node verifies on import. The validator set lives on chain and changes by votes
+// (qbft_proposeValidatorVote) or a validator smart contract. Round timers double with each round.

@@ -13,6 +13,7 @@
 //           All durations are Kubernetes time: at time scale 0.1, "30s" passes in 3 s.
 // REAL BESU none: a real Besu fails for real. The signals match what the kubelet would see: exit
 //           code 1 with reason Error, exit code 137 with reason OOMKilled (pkg/kubelet/kuberuntime).
+// SHIPS     Staged accidents for a harbour drill: a clerk who faints, or hoards paper until the cabin bursts.
 // EXAMPLE   parseFailurePlan({ 'besu.harbour.dev/crash-after': '30s' }) => { plan: { crashAfterMs: 30000 } }
 // SKIPPED   CPU throttling, disk pressure, network partitions between pods.
 import type { Clock, Timer } from '../../client/clock.ts';

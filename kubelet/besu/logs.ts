@@ -9,6 +9,7 @@
 //           besu/src/main/java/org/hyperledger/besu/cli/ConfigurationOverviewBuilder.java (banner),
 //           ethereum/eth/.../sync/tasks/PersistBlockTask.java ("Imported #... Peers: 3"),
 //           consensus/qbft/.../QbftBesuControllerBuilder.java (blockLogger: "Produced #...")
+// SHIPS     The clerk's diary, which the captain (kubelet) hands to whoever asks (`kubectl logs`).
 // EXAMPLE   2026-11-22 14:37:01.123+00:00 | main | INFO  | Besu | Starting Besu
 //           2026-11-22 14:37:03.004+00:00 | BftProcessorExecutor-QBFT-0 | INFO  | QbftBesuControllerBuilder |
 //             Produced #12 / 0 tx / 0 pending / 0 (0.0%) gas / (0x4b1f...)
@@ -109,6 +110,13 @@ export function qbftBlockLine(kind: 'Produced' | 'Imported', block: Block): stri
     `${kind} #${groupDigits(block.number)} / ${block.transactions} tx / 0 pending / ${groupDigits(block.gasUsed)} ` +
     `(${gasPercent(block)}%) gas / (${block.hash})`
   );
+}
+
+/** One line for a batch of blocks imported while syncing (Besu logs one per block; we summarise). */
+export function syncBatchLine(blocks: readonly Block[], peer: { id: string; head: { number: number } }, peers: number): string {
+  const first = groupDigits(blocks[0].number);
+  const last = groupDigits(blocks[blocks.length - 1].number);
+  return `Imported #${first} to #${last} (${blocks.length} blocks) from peer ${peer.id}, target #${groupDigits(peer.head.number)}. Peers: ${peers}`;
 }
 
 /** BlockMiner's line, written by a dev-mode node (no validators) for each block it seals. */

@@ -12,6 +12,7 @@
 //           once; a frozen one drops out when its last answer is older than `staleAfterMs`.
 // REAL BESU ethereum/p2p/src/main/java/org/hyperledger/besu/ethereum/p2p/network/DefaultP2PNetwork.java
 //           (discovery, --max-peers), ethereum/eth/.../manager/EthPeers.java (the peer table)
+// SHIPS     Clerks radio the other clerks of the same fleet to compare ledgers.
 // EXAMPLE   peers.setCandidates(['127.244.2.7', '127.244.3.4:8545']); peers.poll();
 //           peers.peers() => [{ status: { id: 'besu-1', head: { number: 41, ... } }, blocks() }, ...]
 // SKIPPED   discovery tables, bootnodes, RLPx encryption, static/trusted nodes, peer scoring.
@@ -205,3 +206,9 @@ export function hostOf(address: string): string {
   const i = address.lastIndexOf(':');
   return i === -1 ? address : address.slice(0, i);
 }
+
+// REAL WORLD
+// Besu nodes find each other through bootnodes and the discv4/discv5 Kademlia table, prove their
+// identity with the node key (the enode id) during the RLPx handshake, and keep scores to drop
+// useless peers. In Kubernetes, Besu Helm charts usually publish bootnode enodes through a Service
+// or ConfigMap, and permissioned networks add node allow-lists on top.

@@ -10,6 +10,7 @@
 // REAL BESU besu/src/main/java/org/hyperledger/besu/Runner.java (starts the pieces),
 //           ethereum/eth/.../sync/fullsync/FullSyncChainDownloader.java (catch-up),
 //           consensus/qbft/.../statemachine/QbftBlockHeightManager.java (block timer, rounds)
+// SHIPS     The clerk's routine: listen to the radio, copy missing pages, write the next one when it is their turn.
 // EXAMPLE   const node = new BesuCore({ config, clock, logger, podIP: '127.244.1.2' });
 //           node.start(); clock.advance(20_000);  node.chain.height  => 10 (a lone dev node)
 // SKIPPED   transaction pool, world state, peer reputation. See consensus.ts for QBFT's shortcuts.
@@ -18,7 +19,9 @@ import type { Clock, Timer } from '../../client/clock.ts';
 import { Chain, SyncTracker, addressOf, genesisBlock, type Block } from './chain.ts';
 import type { BesuConfig } from './config.ts';
 import { decide, roundAt, type ConsensusDecision } from './consensus.ts';
-import { CLIENT_VERSION, THREADS, groupDigits, importedLine, minedBlockLine, qbftBlockLine, quorumWaitLine, type BesuLogger } from './logs.ts';
+import {
+  CLIENT_VERSION, THREADS, groupDigits, importedLine, minedBlockLine, qbftBlockLine, quorumWaitLine, syncBatchLine, type BesuLogger,
+} from './logs.ts';
 import { PeerSet, type BesuRegistry, type PeerStatus, type PeerTransport, type PeerView } from './network.ts';
 
 /** Blocks of lag that still count as in sync (readiness's maxBlocksBehind, and QBFT's "online"). */
@@ -58,6 +61,7 @@ export class BesuCore {
   private startedAt = 0;
   private fetching = false;
   private haltLogged: string | undefined;
+  private statusCache: PeerStatus | undefined;
 
   constructor(private readonly options: BesuCoreOptions) {
     this.config = options.config;
@@ -76,7 +80,8 @@ export class BesuCore {
     const tickMs = this.tickMs();
     this.peers = new PeerSet({
       self, clock: this.clock, registry: options.registry, transport: options.transport, maxPeers: options.maxPeers,
-      staleAfterMs: Math.max(2 * this.config.blockPeriodMs, 4 * tickMs),
+      // At least a second of wall time, so a busy machine at a small time scale does not flap peers.
+      staleAfterMs: Math.max(2 * this.config.blockPeriodMs, 4 * tickMs, 1000 / this.clock.timeScale),
     });
   }
 
@@ -96,14 +101,16 @@ export class BesuCore {
     this.peers.leave();
   }
 
-  /** What peers learn about us (harbour_peerStatus). */
+  /** What peers learn about us (harbour_peerStatus). Shared and rebuilt only when it changes: do not mutate. */
   status(): PeerStatus {
     const head = this.chain.head();
-    return {
+    const s = this.statusCache;
+    if (s && s.head.hash === head.hash && s.knownValidators === this.knownList) return s;
+    return (this.statusCache = {
       id: this.config.nodeId, address: this.options.podIP, enode: this.enode, clientVersion: CLIENT_VERSION,
       network: this.config.network, chainId: this.config.chainId, role: this.config.role,
       head: { number: head.number, hash: head.hash }, knownValidators: this.knownList, validatorCount: this.config.validatorCount,
-    };
+    });
   }
 
   /** Peers that count now: same network and chain id (a different genesis is a different chain). */
@@ -178,13 +185,7 @@ export class BesuCore {
       else if (result !== 'known') break;
     }
     if (imported.length === 1) this.logImport(imported[0], peerCount);
-    else if (imported.length > 1) {
-      const first = imported[0].number;
-      const last = imported[imported.length - 1].number;
-      this.log.info('FullImportBlockStep',
-        `Imported #${groupDigits(first)} to #${groupDigits(last)} (${imported.length} blocks) from peer ${peer.status.id}, ` +
-        `target #${groupDigits(peer.status.head.number)}. Peers: ${peerCount}`, THREADS.sync);
-    }
+    else if (imported.length > 1) this.log.info('FullImportBlockStep', syncBatchLine(imported, peer.status, peerCount), THREADS.sync);
     this.syncTracker.update(this.chain.height, this.bestKnownBlock());
   }
 
@@ -211,10 +212,11 @@ export class BesuCore {
       height: head.number + 1,
       round,
     });
-    this.act(decision, head, base, sinceBase, best, round);
+    this.act(decision, { head, base, sinceBase, best, round });
   }
 
-  private act(decision: ConsensusDecision, head: Block, base: number, sinceBase: number, best: number, round: number): void {
+  private act(decision: ConsensusDecision, at: { head: Block; base: number; sinceBase: number; best: number; round: number }): void {
+    const { head, base, sinceBase, best, round } = at;
     // Halted: warn once per round (every round timeout), as Besu logs each round change.
     if (decision.kind === 'halt') {
       const key = `${head.number + 1}/${round}`;
@@ -225,7 +227,8 @@ export class BesuCore {
       return;
     }
     if (this.haltLogged !== undefined && (decision.kind === 'produce' || decision.kind === 'wait')) {
-      this.log.info('QbftBlockHeightManager', `Quorum reached again: resuming block production at #${groupDigits(head.number + 1)}`, THREADS.qbft);
+      const message = `Quorum reached again: resuming block production at #${groupDigits(head.number + 1)}`;
+      this.log.info('QbftBlockHeightManager', message, THREADS.qbft);
       this.haltLogged = undefined;
     }
     if (decision.kind !== 'produce' || head.number < best) return;
@@ -235,9 +238,9 @@ export class BesuCore {
     const onTime = decision.round === 0 && sinceBase < 2 * this.config.blockPeriodMs;
     const block = this.chain.produce(onTime ? base + periodWall : this.clock.now(), this.address);
     if (this.config.role === 'validator') {
-      if (decision.round > 0) {
-        this.log.info('QbftRound', `Importing block to chain. round=ConsensusRoundIdentifier{Sequence=${block.number}, Round=${decision.round}}, hash=${block.hash}`, THREADS.qbft);
-      }
+      // Besu logs a block sealed after a round change at INFO (QbftRound.importBlockToChain).
+      const roundId = `ConsensusRoundIdentifier{Sequence=${block.number}, Round=${decision.round}}`;
+      if (decision.round > 0) this.log.info('QbftRound', `Importing block to chain. round=${roundId}, hash=${block.hash}`, THREADS.qbft);
       this.log.info('QbftBesuControllerBuilder', qbftBlockLine('Produced', block), THREADS.qbft);
     } else {
       this.log.info('BlockMiner', minedBlockLine(block), THREADS.qbft);

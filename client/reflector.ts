@@ -56,6 +56,7 @@ export class Reflector<T extends KubeObject> {
   /** The revision of the last list or event: where a watch would resume. */
   lastResourceVersion = '';
   private eventsSinceList = 0;
+  private expired = false;
   private readonly abort = new AbortController();
   private readonly log: (message: string) => void;
   private readonly typeMeta?: { apiVersion: string; kind: string };
@@ -83,6 +84,7 @@ export class Reflector<T extends KubeObject> {
         if (this.abort.signal.aborted) return;
         // @doc: reflector-relist-on-410
         if (isGone(e)) {
+          this.expired = true;
           this.log(`reflector ${this.options.resource}: resourceVersion ${this.lastResourceVersion} expired (410), relisting`);
           // Relist at once, unless the last list led nowhere: then an apiserver answering 410 over and
           // over would have us list in a tight loop, so we back off first.
@@ -100,6 +102,15 @@ export class Reflector<T extends KubeObject> {
     this.abort.abort();
   }
 
+  // @doc: reflector-relist-resource-version
+  // Which state a list may come from (relistResourceVersion): the first list takes any recent state
+  // ("0", served from the apiserver's watch cache, cheap); later lists at least as new as what we
+  // have seen; after a 410 our version is gone, so we ask for the newest state ("", read from etcd).
+  private relistResourceVersion(): string {
+    if (this.expired) return '';
+    return this.lastResourceVersion || '0';
+  }
+
   private withTypeMeta(obj: T): T {
     if ((obj.kind && obj.apiVersion) || !this.typeMeta) return obj;
     return { ...this.typeMeta, ...obj, apiVersion: obj.apiVersion ?? this.typeMeta.apiVersion, kind: obj.kind ?? this.typeMeta.kind };
@@ -107,8 +118,9 @@ export class Reflector<T extends KubeObject> {
 
   private async listAndWatch(onListed: () => void): Promise<void> {
     const { resource, namespace, labelSelector, fieldSelector, clock } = this.options;
-    const list = await this.client.list(resource, { namespace, labelSelector, fieldSelector });
+    const list = await this.client.list(resource, { namespace, labelSelector, fieldSelector, resourceVersion: this.relistResourceVersion() });
     if (this.abort.signal.aborted) return;
+    this.expired = false;
     this.lastResourceVersion = list.metadata.resourceVersion ?? '';
     this.sink.replace(list.items.map((o) => this.withTypeMeta(o as T)), this.lastResourceVersion);
     this.eventsSinceList = 0;

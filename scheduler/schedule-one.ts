@@ -285,7 +285,7 @@ function selectHost(nodes: NodeInfo[], ex: Explanation, random: () => number): s
       if (Math.floor(random() * ties) === 0) best = i;
     }
   }
-  // Count ties against the winner's total for the explanation (the loop's count resets on new maxima).
-  ex.tiedAtTop = ex.totals.reduce((c, t) => (t === ex.totals[best] ? c + 1 : c), 0);
+  // The loop's count is exactly the number of nodes sharing the final top total.
+  ex.tiedAtTop = ties;
   return nodes[best]!.name;
 }

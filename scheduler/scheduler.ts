@@ -210,6 +210,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     log(`crane: binding ${q.podInfo.key} to ${node} failed: ${status.message()}`);
     cache.forgetPod(q.podInfo.uid);
     queue.moveAllToActiveOrBackoffQueue('AssignedPodDelete');
+    // 409 "already assigned": another scheduler won the race. The apiserver's compare-and-swap
+    // kept the pod bound once; our informer will show it bound. Nothing to report or retry.
+    if (/is already assigned to node/.test(status.message())) return queue.done(q.podInfo.uid);
     handleSchedulingFailure(q, cycle, new Status('Error', `binding rejected: ${status.message()}`), e, new Set(), null);
   };
 

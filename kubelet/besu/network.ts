@@ -119,6 +119,20 @@ interface Remote {
   status?: PeerStatus;
   at?: number;
   inFlight: boolean;
+  /** Made once per candidate: the loop runs often, so we allocate nothing per tick. */
+  view?: PeerView;
+}
+
+/** One view per in-process node, shared by every PeerSet that lists it. */
+const localViews = new WeakMap<LocalPeer, PeerView>();
+
+function localView(local: LocalPeer): PeerView {
+  let view = localViews.get(local);
+  if (!view) {
+    view = { get status() { return local.status(); }, blocks: (from, count) => local.blocks(from, count) };
+    localViews.set(local, view);
+  }
+  return view;
 }
 
 /** One node's view of its peers: in-process members of its network plus polled candidates. */
@@ -183,10 +197,10 @@ export class PeerSet {
     const seen = new Set<string>([selfId]);
     const out: PeerView[] = [];
     for (const local of this.registry.members(self.network, self, this.maxPeers)) {
-      const status = local.status();
-      if (seen.has(status.id)) continue;
-      seen.add(status.id);
-      out.push({ status, blocks: (from, count) => local.blocks(from, count) });
+      const view = localView(local);
+      if (seen.has(view.status.id)) continue;
+      seen.add(view.status.id);
+      out.push(view);
     }
     const transport = this.options.transport;
     for (const [address, remote] of this.remotes) {
@@ -195,7 +209,9 @@ export class PeerSet {
       if (!s || remote.at === undefined || this.options.clock.since(remote.at) > this.staleAfterMs) continue;
       if (s.network !== self.network || seen.has(s.id) || this.registry.lookup(hostOf(address))) continue;
       seen.add(s.id);
-      out.push({ status: s, blocks: (from, count) => transport.blocks(address, from, count) });
+      remote.view ??= { status: s, blocks: (from, count) => transport.blocks(address, from, count) };
+      remote.view.status = s;
+      out.push(remote.view);
     }
     return out;
   }

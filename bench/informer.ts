@@ -84,19 +84,23 @@ async function createPods(client: KubeClient, count: number, concurrency = 64): 
 }
 
 // Every tick we send the updates that are due, so the rate holds even when a tick runs late.
-async function load(client: KubeClient, pods: number, rate: number, seconds: number): Promise<{ sent: number; failed: number; wallS: number }> {
+interface LoadResult { sent: number; failed: number; wallS: number; writeMs: number[] }
+
+async function load(client: KubeClient, pods: number, rate: number, seconds: number): Promise<LoadResult> {
   const clock = realClock();
   const start = wallMs();
   let sent = 0;
   let failed = 0;
+  const writeMs: number[] = [];
   const inflight = new Set<Promise<unknown>>();
   await new Promise<void>((resolve) => {
     const timer = clock.setInterval(() => {
       const due = Math.min(rate * seconds, Math.floor(((wallMs() - start) / 1000) * rate));
       for (; sent < due; sent++) {
         const name = `besu-${(sent * 7919) % pods}`; // a spread of pods, each one updated now and then
-        const p = client.patch('pods', name, { metadata: { annotations: { [STAMP]: String(wallMs()) } } }, { namespace: NS })
-          .catch(() => void failed++)
+        const stamp = wallMs();
+        const p = client.patch('pods', name, { metadata: { annotations: { [STAMP]: String(stamp) } } }, { namespace: NS })
+          .then(() => void writeMs.push(wallMs() - stamp), () => void failed++)
           .finally(() => inflight.delete(p));
         inflight.add(p);
       }
@@ -107,7 +111,7 @@ async function load(client: KubeClient, pods: number, rate: number, seconds: num
     }, 10);
   });
   await Promise.all(inflight);
-  return { sent, failed, wallS: (wallMs() - start) / 1000 };
+  return { sent, failed, wallS: (wallMs() - start) / 1000, writeMs: writeMs.sort((a, b) => a - b) };
 }
 
 function ask(proc: ReturnType<typeof fork>, kind: string): Promise<Record<string, number | boolean>> {
@@ -133,9 +137,10 @@ async function main(): Promise<void> {
     console.log(`informer synced ${synced.pods} pods in ${(synced.syncMs as number).toFixed(0)} ms; ` +
       `heap per cached pod ${((synced.perPod as number) / 1024).toFixed(2)} KiB${synced.gc ? '' : ' (no --expose-gc: rough)'}`);
 
-    t = wallMs();
     const result = await load(client, pods, rate, seconds);
-    console.log(`sent ${result.sent} updates in ${result.wallS.toFixed(1)} s (${(result.sent / result.wallS).toFixed(0)}/s), ${result.failed} failed`);
+    const w = result.writeMs;
+    console.log(`sent ${result.sent} updates in ${result.wallS.toFixed(1)} s (${(result.sent / result.wallS).toFixed(0)}/s), ${result.failed} failed; ` +
+      `PATCH round trip p50 ${percentile(w, 50).toFixed(1)} ms, p99 ${percentile(w, 99).toFixed(1)} ms`);
     await new Promise((r) => setTimeout(r, 2000)); // let the last events arrive
     proc.send({ kind: 'report' });
     const report = await ask(proc, 'report');

@@ -33,7 +33,7 @@ import { LeaderElector } from '../client/leader-election.ts';
 import { KubeClient } from '../client/rest.ts';
 import { SchedulerCache } from './cache.ts';
 import { addAllEventHandlers } from './event-handlers.ts';
-import { explanationAnnotation, SCHEDULING_RESULT_ANNOTATION, shipsLogLine } from './explanation.ts';
+import { shipsLogLine } from './explanation.ts';
 import { Framework } from './framework/framework.ts';
 import { CycleState, Status, type PodInfo, type PostFilterResult } from './framework/interfaces.ts';
 import { newPodInfo } from './framework/node-info.ts';
@@ -42,6 +42,7 @@ import { inTreeRegistry, type Registry } from './framework/registry.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
 import { frameworkForPod, scheduleOne, type Explanation } from './schedule-one.ts';
 import { schedulerServer } from './server.ts';
+import { podWrites } from './pod-writes.ts';
 
 /** Options of startScheduler; main.ts fills them from flags. */
 export interface SchedulerOptions {
@@ -142,35 +143,10 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   // ## Writing to the apiserver (all best-effort: a failure is logged, the loop goes on)
   const warn = (what: string) => (e: unknown) => log(`scheduler: ${what}: ${e instanceof Error ? e.message : String(e)}`);
-  const podRef = (pod: Pod) => ({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! });
-  const writeAnnotation = (pod: Pod, e: Explanation) => {
-    if (!annotate) return Promise.resolve();
-    const { namespace, name } = podRef(pod);
-    const patch = { metadata: { annotations: { [SCHEDULING_RESULT_ANNOTATION]: explanationAnnotation(e) } } };
-    return client.patch('pods', name, patch, { namespace }).then(() => undefined, warn(`annotating ${namespace}/${name}`));
-  };
-
-  /** updatePod: PodScheduled=False with the reason and message, only when it changed. */
-  const writeCondition = async (pod: Pod, reason: string, message: string) => {
-    const old = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (old && old.status === 'False' && old.reason === reason && old.message === message) return;
-    const lastTransitionTime = old?.status === 'False' ? old.lastTransitionTime : clock.nowISO();
-    const condition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime };
-    const { namespace, name } = podRef(pod);
-    await client.patch('pods', name, { status: { conditions: [condition] } }, { namespace, type: 'strategic', subresource: 'status' }).catch(warn(`updating ${namespace}/${name} status`));
-  };
-
-  /** Preemption: delete the victims and nominate the node, so a later attempt lands there. */
-  const preempt = async (pod: Pod, nominated: PostFilterResult) => {
-    for (const v of nominated.victims) {
-      recorder.event(v.pod, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata.uid} on node ${nominated.nominatedNodeName}`);
-      const { namespace, name } = podRef(v.pod);
-      await client.delete('pods', name, { namespace, preconditions: { uid: v.pod.metadata.uid } }).catch(warn(`preempting ${namespace}/${name}`));
-    }
-    const { namespace, name } = podRef(pod);
-    const patch = { status: { nominatedNodeName: nominated.nominatedNodeName } };
-    await client.patch('pods', name, patch, { namespace, subresource: 'status' }).catch(warn(`nominating ${namespace}/${name}`));
-  };
+  const writes = podWrites({ client, clock, recorder, warn });
+  const writeAnnotation = (pod: Pod, e: Explanation) => (annotate ? writes.annotate(pod, e) : Promise.resolve());
+  const writeCondition = writes.condition;
+  const preempt = writes.preempt;
 
   // ## Failure: event, condition, back into the queue
   // @doc: scheduler-handle-failure

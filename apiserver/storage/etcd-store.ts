@@ -13,7 +13,8 @@
 //           update(key, pod, 42)                         => "43", or 'conflict' if someone wrote first
 // SKIPPED   Encryption at rest, protobuf encoding, paging with continue tokens.
 
-import { Etcd3, type IKeyValue } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { Etcd3, isRecoverableError, type IKeyValue } from 'etcd3';
 import type { KubeObject } from '../../api/types.ts';
 import { expired, serviceUnavailable, StatusError } from '../status.ts';
 
@@ -60,6 +61,15 @@ export class EtcdStore {
       dialTimeout: 2000,
       // Unary calls give up after 5 s so a lost etcd turns into a quick 503, not a hung request.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
+      // etcd3's defaults retry a failed call three times and rest a tripped breaker for 5 s, and
+      // back watch reconnects off to 30 s: after an etcd outage the apiserver would stay half
+      // deaf for half a minute. We fail fast (one attempt: the client retries, not us), probe a
+      // tripped breaker after 1 s, and reconnect watches within 2 s.
+      faultHandling: {
+        host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) }),
+        global: retry(handleWhen(isRecoverableError), { maxAttempts: 0 }),
+        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }).next(),
+      },
     }));
   }
 

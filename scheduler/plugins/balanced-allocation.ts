@@ -11,40 +11,33 @@
 //           which we follow, scores them too.
 
 import { MAX_NODE_SCORE, type NodeInfo, type PluginFactory, type PodInfo, type ScorePlugin } from '../framework/interfaces.ts';
-import { resourcesFromArgs, type ResourceSpec } from './resource-allocation.ts';
+import { resourcesFromArgs, weightsOf, type ResourceWeights } from './resource-allocation.ts';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 
 /**
  * balancedResourceScorer for cpu and memory: fractions capped at 1, resources with no capacity
- * left out. With two fractions the standard deviation is |a - b| / 2; with one it is 0. (Kubernetes
- * also handles three or more resources; we only schedule on two.)
+ * (or not listed) left out. With two fractions the standard deviation is |a - b| / 2; with one it
+ * is 0. (Kubernetes also handles three or more resources; we only schedule on two.)
  */
-export function balancedScore(resources: readonly ResourceSpec[], pod: PodInfo, node: NodeInfo): number {
-  let count = 0;
-  let first = 0;
-  let second = 0;
-  for (let i = 0; i < resources.length && count < 2; i++) {
-    const cpu = resources[i]!.name === 'cpu';
-    const capacity = cpu ? node.allocatable.milliCPU : node.allocatable.memory;
-    if (capacity === 0) continue;
-    const requested = cpu ? node.requested.milliCPU + pod.requests.milliCPU : node.requested.memory + pod.requests.memory;
-    const fraction = Math.min(1, requested / capacity);
-    if (count++ === 0) first = fraction;
-    else second = fraction;
-  }
-  const std = count === 2 ? Math.abs((first - second) / 2) : 0;
+export function balancedScore(w: ResourceWeights, pod: PodInfo, node: NodeInfo): number {
+  const cpu = node.allocatable.milliCPU;
+  const memory = node.allocatable.memory;
+  if (w.cpu === 0 || w.memory === 0 || cpu === 0 || memory === 0) return MAX_NODE_SCORE;
+  const cpuFraction = Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / cpu);
+  const memoryFraction = Math.min(1, (node.requested.memory + pod.requests.memory) / memory);
+  const std = Math.abs((cpuFraction - memoryFraction) / 2);
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
 export const nodeResourcesBalancedAllocation: PluginFactory = (args): ScorePlugin => {
-  const resources = resourcesFromArgs(args);
+  const weights = weightsOf(resourcesFromArgs(args));
   return {
     name: NAME,
     shipsWords: 'best balanced ship',
     // BalancedAllocation counts real requests ("useRequested: true"), not the 100m/200Mi minimums.
     score(_state, pod, node) {
-      return balancedScore(resources, pod, node);
+      return balancedScore(weights, pod, node);
     },
   };
 };

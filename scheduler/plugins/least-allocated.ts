@@ -10,7 +10,7 @@
 // SKIPPED   extended resources, ephemeral-storage.
 
 import { MAX_NODE_SCORE, type PluginFactory, type ScorePlugin } from '../framework/interfaces.ts';
-import { resourceScore, resourcesFromArgs } from './resource-allocation.ts';
+import { resourceScore, resourcesFromArgs, weightsOf } from './resource-allocation.ts';
 
 export const NAME = 'NodeResourcesLeastAllocated';
 
@@ -22,12 +22,12 @@ export function leastRequestedScore(requested: number, capacity: number): number
 }
 
 export const nodeResourcesLeastAllocated: PluginFactory = (args): ScorePlugin => {
-  const resources = resourcesFromArgs(args);
+  const weights = weightsOf(resourcesFromArgs(args));
   return {
     name: NAME,
     shipsWords: 'emptiest ship',
     score(_state, pod, node) {
-      return resourceScore(resources, pod, node, false, leastRequestedScore);
+      return resourceScore(weights, pod, node, false, leastRequestedScore);
     },
   };
 };

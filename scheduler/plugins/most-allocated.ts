@@ -12,7 +12,7 @@
 // SKIPPED   extended resources, ephemeral-storage.
 
 import { MAX_NODE_SCORE, type PluginFactory, type ScorePlugin } from '../framework/interfaces.ts';
-import { resourceScore, resourcesFromArgs } from './resource-allocation.ts';
+import { resourceScore, resourcesFromArgs, weightsOf } from './resource-allocation.ts';
 
 export const NAME = 'NodeResourcesMostAllocated';
 
@@ -24,13 +24,13 @@ export function mostRequestedScore(requested: number, capacity: number): number 
 }
 
 export const nodeResourcesMostAllocated: PluginFactory = (args): ScorePlugin => {
-  const resources = resourcesFromArgs(args);
+  const weights = weightsOf(resourcesFromArgs(args));
   return {
     name: NAME,
     shipsWords: 'fullest ship that fits',
     // @doc: scheduler-most-allocated
     score(_state, pod, node) {
-      return resourceScore(resources, pod, node, false, mostRequestedScore);
+      return resourceScore(weights, pod, node, false, mostRequestedScore);
     },
   };
 };

@@ -38,55 +38,45 @@ export function resourcesFromArgs(args: Record<string, unknown>): readonly Resou
     .map((r) => ({ name: r.name as 'cpu' | 'memory', weight: r.weight ?? 1 }));
 }
 
+/** The resource list folded into one weight per resource (0 = not scored), for the hot loop. */
+export interface ResourceWeights {
+  cpu: number;
+  memory: number;
+}
+
+export function weightsOf(resources: readonly ResourceSpec[]): ResourceWeights {
+  const w = { cpu: 0, memory: 0 };
+  for (const r of resources) w[r.name] += r.weight;
+  return w;
+}
+
 /**
- * The score every "per-resource" plugin computes: for each resource, what the node would have
+ * The score every "per-resource" plugin computes: for cpu and memory, what the node would have
  * requested with the pod aboard against what it can allocate, turned into 0-100 by `perResource`;
  * then the weighted average over resources that have any capacity (integer division, as int64 in
- * Go). We read the totals straight from NodeInfo: no arrays, nothing allocated per node.
+ * Go). Called once per node per plugin, so it reads NodeInfo's totals directly and allocates
+ * nothing; V8 inlines `perResource` because each plugin passes its own constant function.
  */
 export function resourceScore(
-  resources: readonly ResourceSpec[],
+  w: ResourceWeights,
   pod: PodInfo,
   node: NodeInfo,
   useRequested: boolean,
   perResource: (requested: number, capacity: number) => number,
 ): number {
-  // Called once per node per plugin: keep it free of allocations; V8 inlines `perResource`
-  // because each plugin passes its own constant function.
   const onNode = useRequested ? node.requested : node.nonZeroRequested;
   const ofPod = useRequested ? pod.requests : pod.nonZeroRequests;
   let nodeScore = 0;
   let weightSum = 0;
-  for (let i = 0; i < resources.length; i++) {
-    const r = resources[i]!;
-    const cpu = r.name === 'cpu';
-    const capacity = cpu ? node.allocatable.milliCPU : node.allocatable.memory;
-    if (capacity === 0) continue;
-    const requested = cpu ? onNode.milliCPU + ofPod.milliCPU : onNode.memory + ofPod.memory;
-    nodeScore += perResource(requested, capacity) * r.weight;
-    weightSum += r.weight;
+  const cpu = node.allocatable.milliCPU;
+  if (w.cpu !== 0 && cpu !== 0) {
+    nodeScore += perResource(onNode.milliCPU + ofPod.milliCPU, cpu) * w.cpu;
+    weightSum += w.cpu;
+  }
+  const memory = node.allocatable.memory;
+  if (w.memory !== 0 && memory !== 0) {
+    nodeScore += perResource(onNode.memory + ofPod.memory, memory) * w.memory;
+    weightSum += w.memory;
   }
   return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
-}
-
-/** Fills `requested[i]` / `allocatable[i]` per resource, for scores that need all fractions at once. */
-export function allocation(
-  resources: readonly ResourceSpec[],
-  pod: PodInfo,
-  node: NodeInfo,
-  useRequested: boolean,
-  requested: Float64Array,
-  allocatable: Float64Array,
-): void {
-  const onNode = useRequested ? node.requested : node.nonZeroRequested;
-  const ofPod = useRequested ? pod.requests : pod.nonZeroRequests;
-  for (let i = 0; i < resources.length; i++) {
-    if (resources[i]!.name === 'cpu') {
-      allocatable[i] = node.allocatable.milliCPU;
-      requested[i] = onNode.milliCPU + ofPod.milliCPU;
-    } else {
-      allocatable[i] = node.allocatable.memory;
-      requested[i] = onNode.memory + ofPod.memory;
-    }
-  }
 }

@@ -170,7 +170,7 @@ describe('explanations', () => {
     expect(json.selectedNode).toBe('node-2');
     expect(json.filter['node-1']).toEqual({
       NodeUnschedulable: 'passed',
-      NodeName: 'passed',
+      NodeName: 'skipped',
       TaintToleration: 'passed',
       NodeAffinity: 'skipped',
       NodeResourcesFit: 'Insufficient memory',

@@ -39,11 +39,11 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function child(url: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const informer = new Informer<Pod>(new KubeClient(url), 'pods', { namespace: NS });
-  const delays: number[] = [];
+  const seen: [stamp: number, at: number][] = [];
   informer.addEventHandler({
     onUpdate: (_old, pod) => {
       const stamp = Number(pod.metadata.annotations?.[STAMP]);
-      if (stamp) delays.push(wallMs() - stamp);
+      if (stamp) seen.push([stamp, wallMs()]);
     },
   });
   gc?.();
@@ -57,8 +57,7 @@ async function child(url: string): Promise<void> {
   process.send!({ kind: 'synced', pods: informer.size, perPod, syncMs, gc: Boolean(gc) });
   process.on('message', (msg: { kind: string }) => {
     if (msg.kind !== 'report') return;
-    const sorted = [...delays].sort((a, b) => a - b);
-    process.send!({ kind: 'report', count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), relists: informer.relists });
+    process.send!({ kind: 'report', seen, relists: informer.relists });
     informer.stop();
     setImmediate(() => process.exit(0));
   });
@@ -84,7 +83,7 @@ async function createPods(client: KubeClient, count: number, concurrency = 64): 
 }
 
 // Every tick we send the updates that are due, so the rate holds even when a tick runs late.
-interface LoadResult { sent: number; failed: number; wallS: number; writeMs: number[] }
+interface LoadResult { sent: number; failed: number; wallS: number; writeMs: number[]; ackedAt: Map<number, number> }
 
 async function load(client: KubeClient, pods: number, rate: number, seconds: number): Promise<LoadResult> {
   const clock = realClock();
@@ -92,6 +91,7 @@ async function load(client: KubeClient, pods: number, rate: number, seconds: num
   let sent = 0;
   let failed = 0;
   const writeMs: number[] = [];
+  const ackedAt = new Map<number, number>();
   const inflight = new Set<Promise<unknown>>();
   await new Promise<void>((resolve) => {
     const timer = clock.setInterval(() => {
@@ -100,7 +100,7 @@ async function load(client: KubeClient, pods: number, rate: number, seconds: num
         const name = `besu-${(sent * 7919) % pods}`; // a spread of pods, each one updated now and then
         const stamp = wallMs();
         const p = client.patch('pods', name, { metadata: { annotations: { [STAMP]: String(stamp) } } }, { namespace: NS })
-          .then(() => void writeMs.push(wallMs() - stamp), () => void failed++)
+          .then(() => { ackedAt.set(stamp, wallMs()); writeMs.push(wallMs() - stamp); }, () => void failed++)
           .finally(() => inflight.delete(p));
         inflight.add(p);
       }
@@ -111,10 +111,10 @@ async function load(client: KubeClient, pods: number, rate: number, seconds: num
     }, 10);
   });
   await Promise.all(inflight);
-  return { sent, failed, wallS: (wallMs() - start) / 1000, writeMs: writeMs.sort((a, b) => a - b) };
+  return { sent, failed, wallS: (wallMs() - start) / 1000, writeMs: writeMs.sort((a, b) => a - b), ackedAt };
 }
 
-function ask(proc: ReturnType<typeof fork>, kind: string): Promise<Record<string, number | boolean>> {
+function ask(proc: ReturnType<typeof fork>, kind: string): Promise<Record<string, any>> {
   return new Promise((resolve) => {
     proc.on('message', (m: { kind: string }) => m.kind === kind && resolve(m as never));
   });
@@ -144,8 +144,13 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000)); // let the last events arrive
     proc.send({ kind: 'report' });
     const report = await ask(proc, 'report');
-    const ms = (v: unknown) => `${(v as number).toFixed(1)} ms`;
-    console.log(`handler saw ${report.count} updates; write-to-handler delay p50 ${ms(report.p50)}, p99 ${ms(report.p99)}, max ${ms(report.max)}; relists ${report.relists}`);
+    const seen = report.seen as [number, number][];
+    const delay = seen.map(([stamp, at]) => at - stamp).sort((a, b) => a - b);
+    // How long after the apiserver acknowledged the write the handler had it (negative: before).
+    const afterAck = seen.filter(([s]) => result.ackedAt.has(s)).map(([s, at]) => at - result.ackedAt.get(s)!).sort((a, b) => a - b);
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    console.log(`handler saw ${seen.length} updates; write-to-handler delay p50 ${ms(percentile(delay, 50))}, p99 ${ms(percentile(delay, 99))}, ` +
+      `max ${ms(delay.at(-1)!)}; after the write's response p50 ${ms(percentile(afterAck, 50))}, p99 ${ms(percentile(afterAck, 99))}; relists ${report.relists}`);
   } finally {
     await cp.stop();
   }

@@ -64,6 +64,27 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * The flags for a single-member etcd on loopback: the flags kubeadm passes, minus TLS. Quota and
+ * snapshot counts stay at etcd's defaults. The launcher spawns etcd with these under supervision.
+ * @example etcdArgs({ name: 'harbour-etcd', dataDir: '.cluster/etcd', clientPort: 2379, peerPort: 2380 })
+ */
+export function etcdArgs(o: { name: string; dataDir: string; clientPort: number; peerPort: number }): string[] {
+  const url = `http://127.0.0.1:${o.clientPort}`;
+  const peerUrl = `http://127.0.0.1:${o.peerPort}`;
+  return [
+    `--name=${o.name}`,
+    `--data-dir=${o.dataDir}`,
+    `--listen-client-urls=${url}`,
+    `--advertise-client-urls=${url}`,
+    `--listen-peer-urls=${peerUrl}`,
+    `--initial-advertise-peer-urls=${peerUrl}`,
+    `--initial-cluster=${o.name}=${peerUrl}`,
+    '--logger=zap',
+    '--log-level=warn',
+  ];
+}
+
 /** Starts a single-member etcd and resolves once its health endpoint reports healthy. */
 export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {
   if (!etcdVersion()) {
@@ -73,25 +94,11 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {
   const peerPort = options.peerPort === 0 ? await freePort() : options.peerPort ?? 2380;
   const name = options.name ?? 'harbour-etcd';
   const url = `http://127.0.0.1:${clientPort}`;
-  const peerUrl = `http://127.0.0.1:${peerPort}`;
   mkdirSync(options.dataDir, { recursive: true });
 
-  // The flags kubeadm passes, minus TLS. Quota and snapshot counts stay at etcd's defaults.
-  const child = spawn(
-    'etcd',
-    [
-      `--name=${name}`,
-      `--data-dir=${options.dataDir}`,
-      `--listen-client-urls=${url}`,
-      `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=${peerUrl}`,
-      `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=${name}=${peerUrl}`,
-      '--logger=zap',
-      '--log-level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn('etcd', etcdArgs({ name, dataDir: options.dataDir, clientPort, peerPort }), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   pipeLines(child, options.onLog);
   // If our process ends without stopping etcd (a crash, an uncaught error), take etcd with it

@@ -1,125 +1,130 @@
-// `npm run cluster`: bring up the harbour
-// =======================================
-// CONCEPT   The launcher starts the control plane as separate processes, in dependency order:
-//           etcd first (the records office), then the kube-apiserver (the radio room) pointed at
-//           it. It waits for each to be healthy, writes .cluster/kubeconfig, and prints how to use
-//           kubectl. Ctrl-C stops everything, leaving etcd's data in .cluster/etcd for next time.
-// REAL K8S  kubeadm init (cmd/kubeadm/app/cmd/init.go) and kind's node bootstrap play this role.
-// SHIPS     Opening the harbour in the morning: records office first, then the radio room.
-// EXAMPLE   npm run cluster            # resumes from .cluster/ if it exists
-//           npm run cluster -- --fresh # wipes .cluster/ first
-// SKIPPED   This first version starts etcd and the apiserver only; the scheduler, controllers,
-//           kubelets and proxies join as their components land (issue 8 grows this file).
+// `npm run cluster`: bring up the harbour and watch it work
+// ========================================================
+// CONCEPT   Parses flags, reads the cluster config, calls launchCluster (launcher.ts), then shows
+//           the harbour: the live terminal view in a TTY, one line per change in a pipe, or every
+//           process's own log lines with --logs. Ctrl-C or SIGTERM stops everything within
+//           seconds and keeps etcd's data, so the next `npm run cluster` resumes.
+// REAL K8S  `kind create cluster` / `kubeadm init`, followed by `kubectl get -w` in another window.
+// SHIPS     Opening the harbour, and standing at the harbour master's window.
+// EXAMPLE   npm run cluster                          # resumes from .cluster/ if it exists
+//           npm run cluster -- --fresh --nodes 4     # start over, with four ships
+//           npm run cluster -- --logs | grep kubelet # every log line, prefixed
+// SKIPPED   --in-process (DESIGN.md rule 4): every component runs as its own process.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ETCD_INSTALL_HINT, etcdVersion, startEtcd } from './etcd.ts';
+import { ConfigError, loadClusterConfig, PORT_FLAGS, withShipCount, type PortsConfig } from './config.ts';
+import { LaunchError, launchCluster, type RunningCluster } from './launcher.ts';
+import { PreflightError } from './preflight.ts';
+import { startLineOutput, startLogOutput } from './view/lines.ts';
+import { startTerminalView } from './view/terminal.ts';
 
-const USAGE = 'usage: npm run cluster [-- --fresh] [--etcd-port 2379] [--apiserver-port 6443]';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = `usage: npm run cluster [-- --config FILE] [--fresh] [--logs] [--nodes N] [--dir DIR] [--time-scale X]
+                      [${Object.values(PORT_FLAGS).join(' PORT] [')} PORT]
+  --config FILE   cluster config (default examples/cluster.yaml)
+  --fresh         wipe the state folder (etcd's data included) first
+  --logs          print every process's log lines instead of the harbour view
+  --nodes N       run N ships (sizes repeat the config's ships in turn)
+  --dir DIR       state folder: etcd data, kubeconfig, logs, launcher.json (default .cluster)`;
 
-function fail(message: string): never {
-  console.error(`cluster: ${message}\n${USAGE}`);
-  process.exit(2);
+function fail(message: string, code = 2): never {
+  console.error(`cluster: ${message}`);
+  process.exit(code);
 }
 
-let values;
+const portOptions = Object.fromEntries(Object.values(PORT_FLAGS).map((f) => [f.slice(2), { type: 'string' as const }]));
+let values: Record<string, string | boolean | undefined>;
 try {
   ({ values } = parseArgs({
     options: {
+      config: { type: 'string', default: resolve(ROOT, 'examples/cluster.yaml') },
       fresh: { type: 'boolean', default: false },
-      'etcd-port': { type: 'string', default: '2379' },
-      'etcd-peer-port': { type: 'string', default: '2380' },
-      'apiserver-port': { type: 'string', default: '6443' },
+      logs: { type: 'boolean', default: false },
+      nodes: { type: 'string' },
+      dir: { type: 'string', default: '.cluster' },
+      'time-scale': { type: 'string' },
+      help: { type: 'boolean', default: false },
+      ...portOptions,
     },
   }));
 } catch (err) {
-  fail((err as Error).message);
+  fail(`${(err as Error).message}\n${USAGE}`);
 }
-
-const root = resolve('.cluster');
-const pidFile = join(root, 'launcher.pid');
-if (!etcdVersion()) fail(`etcd is not installed. Install it with:\n  ${ETCD_INSTALL_HINT}`);
-if (existsSync(pidFile)) {
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  let alive = false;
-  try {
-    process.kill(pid, 0);
-    alive = true;
-  } catch {
-    // stale pid file from a launcher that died
-  }
-  if (alive) fail(`a cluster is already running from this folder (launcher pid ${pid}); stop it with Ctrl-C in its terminal or: kill ${pid}`);
-}
-if (values.fresh) rmSync(root, { recursive: true, force: true });
-mkdirSync(root, { recursive: true });
-writeFileSync(pidFile, String(process.pid));
-
-const t0 = Date.now();
-const tick = (what: string, since: number) => console.log(`  \u2714 ${what.padEnd(28)} ${((Date.now() - since) / 1000).toFixed(1)} s`);
-console.log('Bringing up the harbour:');
-
-let etcd;
-try {
-  etcd = await startEtcd({ dataDir: join(root, 'etcd'), clientPort: Number(values['etcd-port']), peerPort: Number(values['etcd-peer-port']) });
-} catch (err) {
-  rmSync(pidFile, { force: true });
-  fail(`${(err as Error).message}\n  (choose other ports with --etcd-port and --etcd-peer-port)`);
-}
-tick(`etcd (records office)`, t0);
-
-const t1 = Date.now();
-const port = values['apiserver-port']!;
-const apiserver = spawn(process.execPath, ['--import', 'tsx', 'apiserver/main.ts', '--etcd-servers', etcd.url, '--port', port], {
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-let stopping = false;
-apiserver.stderr!.on('data', (b: Buffer) => process.stderr.write(`[apiserver] ${b}`));
-await new Promise<void>((ok) => {
-  apiserver.stdout!.on('data', (b: Buffer) => {
-    for (const line of b.toString().split('\n').filter(Boolean)) {
-      if (line.includes('serving')) ok();
-      else console.log(`[apiserver] ${line}`);
-    }
-  });
-  apiserver.once('exit', (code) => {
-    if (!stopping) {
-      console.error(`cluster: kube-apiserver exited with code ${code}; is port ${port} in use? (change it with --apiserver-port)`);
-      void etcd.stop().then(() => process.exit(1));
-    }
-  });
-});
-tick(`kube-apiserver (radio room)`, t1);
-
-const kubeconfig = join(root, 'kubeconfig');
-writeFileSync(kubeconfig, `apiVersion: v1
-kind: Config
-clusters:
-- name: harbour
-  cluster:
-    server: http://127.0.0.1:${port}
-    insecure-skip-tls-verify: true
-contexts:
-- name: harbour
-  context: {cluster: harbour, user: student, namespace: default}
-current-context: harbour
-users:
-- name: student
-  user: {}
-`);
-console.log(`\nThe harbour is open (${((Date.now() - t0) / 1000).toFixed(1)} s). Use kubectl with:\n  export KUBECONFIG=${kubeconfig}\n  kubectl get namespaces\n\nCtrl-C stops everything; etcd's data stays in .cluster/etcd.`);
-
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  console.log('\nStopping the harbour...');
-  apiserver.kill('SIGTERM');
-  await new Promise((r) => (apiserver.exitCode !== null ? r(null) : apiserver.once('exit', r)));
-  await etcd.stop();
-  rmSync(pidFile, { force: true });
-  console.log('Stopped. etcd data kept in .cluster/etcd');
+if (values.help) {
+  console.log(USAGE);
   process.exit(0);
-};
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+}
+
+let config;
+try {
+  config = loadClusterConfig(String(values.config));
+  if (values.nodes !== undefined) config = withShipCount(config, Number(values.nodes));
+} catch (err) {
+  fail(err instanceof ConfigError || /^--nodes/.test((err as Error).message) ? (err as Error).message : `cannot read ${values.config}: ${(err as Error).message}`);
+}
+for (const [key, flag] of Object.entries(PORT_FLAGS) as [keyof PortsConfig, string][]) {
+  const raw = values[flag.slice(2)];
+  if (raw === undefined) continue;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`${flag}: must be a port number 0-65535, got "${raw}"`);
+  config.ports[key] = port;
+}
+if (values['time-scale'] !== undefined) {
+  const scale = Number(values['time-scale']);
+  if (!(scale > 0 && scale <= 10)) fail(`--time-scale: must be a number above 0 and at most 10, got "${values['time-scale']}"`);
+  config.timeScale = scale;
+}
+
+const dir = resolve(String(values.dir));
+const rel = relative(process.cwd(), dir);
+const shown = rel && !rel.startsWith('..') ? rel : dir;
+let cluster: RunningCluster;
+try {
+  cluster = await launchCluster({ config, root: ROOT, dir, fresh: Boolean(values.fresh), print: (l) => console.log(l) });
+} catch (err) {
+  if (err instanceof PreflightError || err instanceof LaunchError) fail(err.message, 1);
+  throw err;
+}
+
+const ready = cluster.config.ships.filter((s) => cluster.watch.nodeReady(s.name)).length;
+console.log(`
+The harbour is open in ${(cluster.startMs / 1000).toFixed(1)} s: ${ready} of ${cluster.config.ships.length} ships Ready. Use kubectl with:
+  export KUBECONFIG=${cluster.paths.kubeconfig}
+  kubectl get nodes
+Control API ${cluster.control.url} (in ${shown}/launcher.json) · process logs in ${shown}/logs/
+Ctrl-C stops everything; etcd's data stays in ${shown}/etcd for the next run.
+`);
+
+// @doc: cluster-output-modes
+let stopOutput: () => void;
+if (values.logs) stopOutput = startLogOutput(cluster.supervisor, (l) => console.log(l));
+else if (process.stdout.isTTY) {
+  stopOutput = startTerminalView(cluster.watch, process.stdout, [
+    ` KUBECONFIG=${cluster.paths.kubeconfig} · Ctrl-C stops the harbour`,
+  ]);
+} else stopOutput = startLineOutput(cluster.watch, cluster.supervisor, (l) => console.log(l));
+if (values.logs) cluster.supervisor.on('crash', (name: string) => console.log(`[launcher] ${name} went down unexpectedly`));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    // A second Ctrl-C: the user is in a hurry. The orphan guard SIGKILLs every child on exit.
+    console.log('Second signal: killing every component now.');
+    process.exit(130);
+  }
+  stopping = true;
+  stopOutput();
+  console.log(`\n${signal}: stopping the harbour (ships first, etcd last)...`);
+  const started = Date.now();
+  const survivors = await cluster.stop();
+  if (survivors.length) {
+    console.error(`cluster: processes still alive after stopping: ${survivors.join(', ')}`);
+    process.exit(1);
+  }
+  console.log(`Stopped in ${((Date.now() - started) / 1000).toFixed(1)} s; no process left. etcd's data is kept in ${shown}/etcd.`);
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('Ctrl-C'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -53,7 +53,7 @@ export class PodWorker {
   constructor(private readonly ctx: NodeContext, pod: Pod) {
     this.pod = pod;
     this.startTime = pod.status?.startTime;
-    this.records = pod.spec.containers.map((spec) => initialRecord(spec, pod));
+    this.records = pod.spec.containers.map((spec) => initialRecord(spec, pod, ctx.clock.nowISO()));
   }
 
   get uid(): string {
@@ -244,16 +244,18 @@ export class PodWorker {
   }
 
   /** The pod vanished from the API (force-deleted) or the kubelet stops: kill without a word. */
-  abandon(): void {
+  async abandon(): Promise<void> {
     this.terminating = true;
+    const stopping: Promise<unknown>[] = [];
     for (const rec of this.records) {
       rec.restartTimer?.cancel();
       rec.prober?.stop();
-      if (rec.instance) void this.ctx.runtime.stopContainer(rec.instance, 0);
+      if (rec.instance) stopping.push(this.ctx.runtime.stopContainer(rec.instance, 0));
       rec.instance = undefined;
       this.ctx.backoff.reset(`${this.uid}_${rec.name}`);
     }
     this.teardownSandbox();
+    await Promise.all(stopping);
   }
 
   // Real kubelets honour deletionGracePeriodSeconds, but never less than 2 s.
@@ -303,12 +305,12 @@ function containerRef(pod: Pod, container: string) {
  * was lost with the kubelet's process: it counts as exited (exit 255, reason Unknown, as after a
  * node reboot), so the restart policy decides, and restartCount carries on from the API's.
  */
-function initialRecord(spec: Container, pod: Pod): ContainerRecord {
+function initialRecord(spec: Container, pod: Pod, now: string): ContainerRecord {
   const cs = pod.status?.containerStatuses?.find((c) => c.name === spec.name);
   const base = { spec, name: spec.name, image: spec.image, ready: false, started: false, lastState: {}, restartCount: 0 };
   if (!cs || (!cs.containerID && !cs.lastState?.terminated)) return { ...base, state: { waiting: { reason: 'ContainerCreating' } } };
   const lost = cs.state?.terminated ?? (cs.state?.running
-    ? { exitCode: 255, reason: 'Unknown', message: 'The container was lost when the kubelet stopped', startedAt: cs.state.running.startedAt, finishedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }
+    ? { exitCode: 255, reason: 'Unknown', message: 'The container was lost when the kubelet stopped', startedAt: cs.state.running.startedAt, finishedAt: now }
     : cs.lastState?.terminated);
   if (!lost) return { ...base, restartCount: cs.restartCount ?? 0, state: { waiting: { reason: 'ContainerCreating' } } };
   return { ...base, imageID: cs.imageID, containerID: cs.containerID, restartCount: cs.restartCount ?? 0, lastState: cs.lastState ?? {}, state: { terminated: { ...lost, ...(cs.containerID ? { containerID: cs.containerID } : {}) } } };

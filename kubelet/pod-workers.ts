@@ -93,10 +93,11 @@ export class PodWorkers {
   }
 
   /** The kubelet stops: every container dies with it, nothing is reported. */
-  abandonAll(): void {
-    for (const w of this.workers.values()) w.abandon();
+  async abandonAll(): Promise<void> {
+    const all = [...this.workers.values()];
     this.workers.clear();
     this.uidByKey.clear();
+    await Promise.all(all.map((w) => w.abandon()));
   }
 
   private track(worker: PodWorker, key: string): void {
@@ -105,7 +106,7 @@ export class PodWorkers {
   }
 
   private forgetWorker(uid: string, key: string): void {
-    this.workers.get(uid)?.abandon();
+    void this.workers.get(uid)?.abandon();
     this.workers.delete(uid);
     if (this.uidByKey.get(key) === uid) this.uidByKey.delete(key);
   }

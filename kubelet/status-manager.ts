@@ -85,7 +85,7 @@ export class StatusManager {
   setPodStatus(pod: Pod, status: PodStatus): void {
     const key = objectKey(pod);
     const prev = this.wanted.get(key);
-    const keepDelete = prev?.uid === pod.metadata.uid && prev.deleteWhenWritten;
+    const keepDelete = !!prev && prev.uid === pod.metadata.uid && prev.deleteWhenWritten;
     this.wanted.set(key, { uid: pod.metadata.uid!, status, deleteWhenWritten: keepDelete });
     this.queue.add(key);
   }

@@ -115,7 +115,7 @@ export class SchedulerCache {
     if (!state?.assumed) return;
     state.bindingFinished = true;
     const ttl = this.options.assumedPodTTLMs ?? 0;
-    if (ttl > 0 && this.options.clock) state.deadline = this.options.clock.now() + ttl;
+    if (ttl > 0 && this.options.clock) state.deadline = this.options.clock.now() + ttl * this.options.clock.timeScale; // wall ms
   }
 
   /** ForgetPod: the bind failed; release what the assumed pod took. */

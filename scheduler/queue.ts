@@ -203,8 +203,10 @@ export class SchedulingQueue {
     return Math.min(d, this.maxBackoff);
   }
 
+  // Timestamps are wall-clock ms (clock.now()); durations are Kubernetes ms, so the backoff is
+  // scaled to wall time here: at --time-scale 0.1 a 1 s backoff ends 100 ms after the failure.
   private backoffExpiry(q: QueuedPodInfo): number {
-    return q.timestamp + this.backoffDuration(q);
+    return q.timestamp + this.backoffDuration(q) * this.clock.timeScale;
   }
 
   /** flushBackoffQCompleted: pods whose backoff expired go to activeQ. Runs every second. */
@@ -218,9 +220,8 @@ export class SchedulingQueue {
 
   /** flushUnschedulablePodsLeftover: pods asleep longer than the limit are retried. Every 30 s. */
   flushUnschedulablePodsLeftover(): void {
-    const now = this.clock.now();
     for (const q of [...this.unschedulable.values()]) {
-      if (now - q.timestamp > this.maxInUnschedulable) this.requeue(q);
+      if (this.clock.since(q.timestamp) > this.maxInUnschedulable) this.requeue(q);
     }
   }
 

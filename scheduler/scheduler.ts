@@ -6,6 +6,7 @@
 //             so the next pod is already being scheduled while the apiserver answers; or
 //           - record why it fits nowhere: a FailedScheduling event, the PodScheduled=False
 //             condition on pods/status, and back into the queue to wait for a helpful change.
+//           (Both outcomes are in binding-cycle.ts; this file wires the parts and runs the loop.)
 //           Every attempt leaves an explanation on the pod (annotation) and on our HTTP endpoint.
 //           With --leader-elect, replicas compete for the kube-system/kube-scheduler Lease and
 //           only the leader runs the loop; the others keep their caches warm.
@@ -35,13 +36,13 @@ import { SchedulerCache } from './cache.ts';
 import { addAllEventHandlers } from './event-handlers.ts';
 import { shipsLogLine } from './explanation.ts';
 import { Framework } from './framework/framework.ts';
-import { CycleState, Status, type PodInfo, type PostFilterResult } from './framework/interfaces.ts';
-import { newPodInfo } from './framework/node-info.ts';
+import type { PodInfo } from './framework/interfaces.ts';
 import { builtinProfiles, type Profile } from './framework/profiles.ts';
 import { inTreeRegistry, type Registry } from './framework/registry.ts';
+import { newBindingCycle } from './binding-cycle.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
 import { frameworkForPod, scheduleOne, type Explanation } from './schedule-one.ts';
-import { schedulerServer } from './server.ts';
+import { startSchedulerServer } from './server.ts';
 import { podWrites } from './pod-writes.ts';
 
 /** Options of startScheduler; main.ts fills them from flags. */
@@ -98,10 +99,6 @@ export interface Scheduler {
 
 /** kube-scheduler's defaults for --leader-elect-* (seconds). */
 const LEASE = { duration: 15, renewDeadline: 10, retryPeriod: 2 };
-/** validation.NoteLengthLimit: an Event message longer than this is cut with " ...". */
-const NOTE_LENGTH_LIMIT = 1024;
-
-const truncate = (m: string) => (m.length <= NOTE_LENGTH_LIMIT ? m : m.slice(0, NOTE_LENGTH_LIMIT - 4) + ' ...');
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Starts informers, waits for their first sync, then schedules (when leading). */
@@ -141,56 +138,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     if (explanations.size > (options.explanationsKept ?? 1000)) explanations.delete(explanations.keys().next().value!);
   };
 
-  // ## Writing to the apiserver (all best-effort: a failure is logged, the loop goes on)
+  // ## After each decision: bind in the background, or record the failure (binding-cycle.ts)
+  // Every write is best-effort: a failure is logged, the loop goes on.
   const warn = (what: string) => (e: unknown) => log(`scheduler: ${what}: ${e instanceof Error ? e.message : String(e)}`);
   const writes = podWrites({ client, clock, recorder, warn });
-  const writeAnnotation = (pod: Pod, e: Explanation) => (annotate ? writes.annotate(pod, e) : Promise.resolve());
-  const writeCondition = writes.condition;
-  const preempt = writes.preempt;
-
-  // ## Failure: event, condition, back into the queue
-  // @doc: scheduler-handle-failure
-  const handleSchedulingFailure = (q: QueuedPodInfo, cycle: number, status: Status, e: Explanation, unschedulable: Set<string>, nominated: PostFilterResult | null) => {
-    const rejected = status.isRejected();
-    q.unschedulablePlugins = rejected ? unschedulable : new Set();
-    const current = pods.get(q.podInfo.key);
-    if (!current || current.spec?.nodeName) queue.done(q.podInfo.uid); // gone, or bound by someone else
-    else {
-      q.podInfo = newPodInfo(current);
-      queue.addUnschedulableIfNotPresent(q, cycle);
-    }
-    const pod = current ?? q.podInfo.pod;
-    recorder.event(pod, 'Warning', 'FailedScheduling', truncate(status.message()));
-    if (nominated) void preempt(pod, nominated);
-    if (current && !current.spec?.nodeName) {
-      void writeCondition(current, rejected ? 'Unschedulable' : 'SchedulerError', status.message());
-      void writeAnnotation(current, e);
-    }
-  };
-
-  // ## Binding cycle: runs in the background
-  const bindingCycle = async (fw: Framework, q: QueuedPodInfo, cycle: number, assumed: PodInfo, node: string, e: Explanation) => {
-    let status: Status | null = new Status('Error', 'no Bind plugin handled the pod');
-    for (const b of fw.bindPlugins) {
-      status = await b.bind(new CycleState(), assumed, node);
-      if (status === null || status.code !== 'Skip') break;
-    }
-    cache.finishBinding(q.podInfo.uid);
-    if (status === null) {
-      queue.done(q.podInfo.uid);
-      recorder.event(q.podInfo.pod, 'Normal', 'Scheduled', `Successfully assigned ${q.podInfo.key} to ${node}`);
-      await writeAnnotation(q.podInfo.pod, e);
-      return;
-    }
-    // The bind failed: release the node's room (that frees space for others too) and retry later.
-    log(`crane: binding ${q.podInfo.key} to ${node} failed: ${status.message()}`);
-    cache.forgetPod(q.podInfo.uid);
-    queue.moveAllToActiveOrBackoffQueue('AssignedPodDelete');
-    // 409 "already assigned": another scheduler won the race. The apiserver's compare-and-swap
-    // kept the pod bound once; our informer will show it bound. Nothing to report or retry.
-    if (/is already assigned to node/.test(status.message())) return queue.done(q.podInfo.uid);
-    handleSchedulingFailure(q, cycle, new Status('Error', `binding rejected: ${status.message()}`), e, new Set(), null);
-  };
+  const { bindingCycle, handleSchedulingFailure } = newBindingCycle({ cache, queue, pods, recorder, writes, annotate, log });
 
   // ## The scheduling loop
   const inFlight = new Set<Promise<void>>();
@@ -277,25 +229,17 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     : run(direct.signal);
 
   // ## The endpoint
-  let app: ReturnType<typeof schedulerServer> | undefined;
-  let url: string | undefined;
-  if (options.port !== undefined) {
-    app = schedulerServer({
-      explanation: (key) => explanations.get(key),
-      explanations: () => [...explanations.values()],
-      pending: () => queue.pendingPods(),
-      isLeader: () => leading,
-    });
-    const address = options.address ?? '127.0.0.1';
-    await app.listen({ host: address, port: options.port });
-    const port = (app.server.address() as { port: number }).port;
-    url = `http://${address}:${port}`;
-  }
+  const endpoint = options.port === undefined ? undefined : await startSchedulerServer({
+    explanation: (key) => explanations.get(key),
+    explanations: () => [...explanations.values()],
+    pending: () => queue.pendingPods(),
+    isLeader: () => leading,
+  }, options.port, options.address);
 
   log(`scheduler: ${identity} started with profiles ${[...frameworks.keys()].join(', ')}${options.leaderElect ? ', leader election on' : ''}`);
   return {
     identity,
-    url,
+    url: endpoint?.url,
     cache,
     queue,
     isLeader: () => leading,
@@ -310,7 +254,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       unhook();
       factory.stop();
       await recorder.flush();
-      await app?.close();
+      await endpoint?.close();
     },
   };
 }

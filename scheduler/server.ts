@@ -39,3 +39,14 @@ export function schedulerServer(deps: SchedulerServerDeps): FastifyInstance {
   });
   return app;
 }
+
+/**
+ * Builds the endpoint and listens on `address:port` (port 0 picks a free one).
+ * Returns its URL, e.g. "http://127.0.0.1:10259", and how to close it.
+ */
+export async function startSchedulerServer(deps: SchedulerServerDeps, port: number, address = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+  const app = schedulerServer(deps);
+  await app.listen({ host: address, port });
+  const bound = (app.server.address() as { port: number }).port;
+  return { url: `http://${address}:${bound}`, close: () => app.close() };
+}

@@ -137,7 +137,11 @@ export class ContainerRuntime {
     const deadline = new Promise<'killed'>((resolve) => (timer = this.clock.setTimeout(() => resolve('killed'), Math.max(0, gracePeriodMs))));
     const how = gracePeriodMs <= 0 ? 'killed' : await Promise.race([graceful, deadline]);
     timer?.cancel();
-    if (how === 'killed') instance.workload.kill();
+    if (how === 'killed') {
+      instance.workload.kill();
+      // A killed process is gone; we only wait (briefly) for its sockets to close.
+      await Promise.race([graceful, this.clock.sleep(1000)]);
+    }
     this.finish(instance);
     return { exitCode: how === 'killed' ? 137 : 143, reason: 'Error' };
   }

@@ -1,0 +1,146 @@
+// Bringing up the harbour, in order, and taking it down again
+// ===========================================================
+// CONCEPT   The launcher's one job, as a function: check what newcomers get wrong (preflight.ts),
+//           start etcd, then the kube-apiserver pointed at it, write the kubeconfig, then everything
+//           that talks to the apiserver at once: scheduler, controller-manager, and a kubelet and a
+//           kube-proxy per ship. Each start waits for health and prints a tick with the seconds it
+//           took. After that the supervisor restarts crashed control-plane components, and stop()
+//           takes everything down (ships first, etcd last) and proves no process is left.
+// REAL K8S  kubeadm init's phases (cmd/kubeadm/app/cmd/phases/init: preflight, etcd, control-plane,
+//           kubeconfig, wait-control-plane), and kind's node bootstrap.
+// SHIPS     Opening the harbour: records office, radio room, then cranes, offices and every ship.
+// EXAMPLE   const cluster = await launchCluster({ config, root, dir: '.cluster', fresh: false, print });
+//           ... const survivors = await cluster.stop();   // []
+// SKIPPED   --in-process mode (DESIGN.md rule 4); joining nodes while running (the chaos issue).
+
+import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { componentSpecs, SHIPS_WORDS, type ClusterPaths } from './components.ts';
+import type { ClusterConfig } from './config.ts';
+import { startControlApi, type ControlApi } from './control-api.ts';
+import { removeLauncherFile, writeLauncherFile } from './launcher-file.ts';
+import { checkEtcd, checkNotRunning, checkPorts, resolvePorts } from './preflight.ts';
+import { describeExit, Supervisor } from './supervisor.ts';
+import { HarbourWatch } from './view/harbour-watch.ts';
+
+export interface LaunchOptions {
+  config: ClusterConfig;
+  /** The repository root (components run from it). */
+  root: string;
+  /** The state folder. @default "<cwd>/.cluster" */
+  dir: string;
+  /** Wipe the state folder (etcd's data included) first. @default false */
+  fresh?: boolean;
+  /** Where progress lines go. */
+  print: (line: string) => void;
+}
+
+export interface RunningCluster {
+  config: ClusterConfig;
+  paths: ClusterPaths;
+  supervisor: Supervisor;
+  watch: HarbourWatch;
+  control: ControlApi;
+  /** Milliseconds from launchCluster() to every component healthy (every node Ready). */
+  startMs: number;
+  /** Stops everything; resolves with the pids still alive afterwards (none, normally). */
+  stop(): Promise<number[]>;
+}
+
+/** A launch that failed for a reason we could explain; main.ts prints it without a stack trace. */
+export class LaunchError extends Error {}
+
+export async function launchCluster(options: LaunchOptions): Promise<RunningCluster> {
+  const t0 = Date.now();
+  const { dir, root, print } = options;
+  checkEtcd();
+  const cleaned = await checkNotRunning(dir);
+  if (cleaned.length) print(`Stopped ${cleaned.length} processes left behind by a launcher that did not stop cleanly (pids ${cleaned.join(', ')}).`);
+  if (options.fresh) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const config = await resolvePorts(options.config);
+  await checkPorts(config);
+
+  const paths: ClusterPaths = { root, dir, etcdData: join(dir, 'etcd'), kubeconfig: join(dir, 'kubeconfig') };
+  writeFileSync(paths.kubeconfig, kubeconfigText(`http://127.0.0.1:${config.ports.apiserver}`));
+  let watch: HarbourWatch | undefined;
+  const supervisor = new Supervisor(componentSpecs(config, paths, { nodeReady: (name) => watch?.nodeReady(name) ?? false }));
+  const launcherLog = createWriteStream(join(dir, 'logs', 'launcher.log'), { flags: 'a' });
+  watch = new HarbourWatch({ kubeconfig: paths.kubeconfig, supervisor, timeScale: config.timeScale, log: (m) => launcherLog.write(`${m}\n`) });
+  const logFiles = writeLogFiles(supervisor, dir);
+  const control = await startControlApi(supervisor, config.ports.launcher);
+  const record = () => writeLauncherFile(dir, {
+    pid: process.pid, control: control.url, apiserver: `http://127.0.0.1:${config.ports.apiserver}`, kubeconfig: paths.kubeconfig,
+    startedAt: new Date(t0).toISOString(),
+    components: Object.fromEntries(supervisor.list().filter((c) => c.pid).map((c) => [c.name, c.pid!])),
+  });
+  record();
+  supervisor.on('change', record);
+  supervisor.on('crash', (name: string, exit) => {
+    launcherLog.write(`${new Date().toISOString()} ${name} ${describeExit(exit)}\n`);
+    watch!.note(`${name} went down (${describeExit(exit)})`, true);
+  });
+
+  const stop = async () => {
+    watch!.stop();
+    const survivors = await supervisor.stopAll();
+    await control.close();
+    removeLauncherFile(dir);
+    for (const stream of [...logFiles.values(), launcherLog]) stream.end();
+    return survivors;
+  };
+  const tick = async (name: string) => {
+    const started = Date.now();
+    await supervisor.start(name);
+    const status = supervisor.list().find((c) => c.name === name)!;
+    const label = `${name} (${SHIPS_WORDS[name.split('/')[0]!] ?? ''})`;
+    if (status.state === 'unavailable') print(`  - ${label.padEnd(44)} skipped: ${status.message}`);
+    else print(`  \u2714 ${label.padEnd(44)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  };
+
+  print(`Bringing up the harbour (${config.ships.length} ships, time scale ${config.timeScale}):`);
+  try {
+    await tick('etcd');
+    await tick('kube-apiserver');
+    watch.start();
+    const rest = supervisor.list().map((c) => c.name).filter((n) => n !== 'etcd' && n !== 'kube-apiserver');
+    await Promise.all(rest.map(tick));
+  } catch (err) {
+    const name = /^(\S+)/.exec((err as Error).message)?.[1] ?? '';
+    const tail = supervisor.has(name) ? supervisor.tail(name).slice(-8) : [];
+    await stop();
+    throw new LaunchError(`${(err as Error).message}${tail.length ? `\n  last lines of ${name} (all in ${join(dir, 'logs')}):\n${tail.map((l) => `    ${l}`).join('\n')}` : ''}`);
+  }
+  supervisor.restartOnCrash = true;
+  return { config, paths, supervisor, watch, control, startMs: Date.now() - t0, stop };
+}
+
+/** The kubeconfig kubectl and every component use: plain HTTP, no credentials (see DESIGN.md). */
+export function kubeconfigText(server: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: harbour
+  cluster:
+    server: ${server}
+    insecure-skip-tls-verify: true
+contexts:
+- name: harbour
+  context: {cluster: harbour, user: student, namespace: default}
+current-context: harbour
+users:
+- name: student
+  user: {}
+`;
+}
+
+/** Every component's lines also go to .cluster/logs/<name>.log (kubelet/node-1 => kubelet-node-1.log). */
+function writeLogFiles(supervisor: Supervisor, dir: string): Map<string, WriteStream> {
+  const files = new Map<string, WriteStream>();
+  supervisor.on('line', (name: string, line: string) => {
+    let file = files.get(name);
+    if (!file) files.set(name, (file = createWriteStream(join(dir, 'logs', `${name.replace('/', '-')}.log`), { flags: 'a' })));
+    file.write(`${line}\n`);
+  });
+  return files;
+}

@@ -20,6 +20,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } fr
 import { bind, evict, podLog, scale, status } from './handlers/subresources.ts';
 import { create, deleteCollection, get, list, patch, remove, update, type Call, type Reply } from './handlers/rest.ts';
 import { outputFormat, renderList } from './handlers/output.ts';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/decode.ts';
 import { BODY_LIMIT, parseListOptions, resolvePath, unknownPath } from './handlers/request.ts';
 import { serveWatch } from './handlers/watch.ts';
 import { startNamespaceLifecycle } from './namespace-lifecycle.ts';
@@ -70,6 +71,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Protobuf bodies (kubectl's typed clients) are binary: kept as bytes, same body limit.
+  app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (err instanceof StatusError) return void sendStatus(reply, err);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return void sendStatus(reply, tooLarge(BODY_LIMIT));
@@ -106,7 +109,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       info,
       query: req.query as Call['query'],
       contentType: req.headers['content-type'],
-      rawBody: typeof req.body === 'string' ? req.body : undefined,
+      rawBody: typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : undefined,
       format: outputFormat(req.headers.accept, (req.query as Record<string, string>).includeObject),
     };
     const answer = await dispatch(call, req, reply);

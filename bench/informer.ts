@@ -57,9 +57,9 @@ async function child(url: string): Promise<void> {
   process.send!({ kind: 'synced', pods: informer.size, perPod, syncMs, gc: Boolean(gc) });
   process.on('message', (msg: { kind: string }) => {
     if (msg.kind !== 'report') return;
-    process.send!({ kind: 'report', seen, relists: informer.relists });
     informer.stop();
-    setImmediate(() => process.exit(0));
+    // We exit only once the (large) message has gone down the IPC channel.
+    process.send!({ kind: 'report', seen, relists: informer.relists }, undefined, {}, () => process.exit(0));
   });
 }
 
@@ -132,7 +132,9 @@ async function main(): Promise<void> {
     await createPods(client, pods);
     console.log(`created ${pods} pods in ${((wallMs() - t) / 1000).toFixed(1)} s`);
 
-    const proc = fork(fileURLToPath(import.meta.url), ['--child', cp.url], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+    // BENCH_PROFILE=/some/dir writes a CPU profile of the informer process there.
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const proc = fork(fileURLToPath(import.meta.url), ['--child', cp.url], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile] });
     const synced = await ask(proc, 'synced');
     console.log(`informer synced ${synced.pods} pods in ${(synced.syncMs as number).toFixed(0)} ms; ` +
       `heap per cached pod ${((synced.perPod as number) / 1024).toFixed(2)} KiB${synced.gc ? '' : ' (no --expose-gc: rough)'}`);

@@ -55,3 +55,33 @@ export function loggerFor(options: ControllerOptions, name: string): (message: s
 export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
 }
+
+/**
+ * The resourceVersions of our own latest writes, by key. Right after we write an object our cache
+ * still holds the older copy; a sync that ran on it would redo (or undo) what we just did. So a
+ * sync that finds its cached copy older than our last write returns and waits: the watch event
+ * carrying our write enqueues the key again (endpoints_controller.go's staleEndpointsTracker).
+ */
+export class OwnWrites {
+  private readonly versions = new Map<string, bigint>();
+
+  /** Remembers the object the apiserver answered to our write. */
+  record(key: string, written: { metadata?: { resourceVersion?: string } } | undefined): void {
+    const rv = toRevision(written?.metadata?.resourceVersion);
+    if (rv !== undefined) this.versions.set(key, rv);
+  }
+
+  /** True while `cached` predates our last write of `key`. */
+  isStale(key: string, cached: KubeObject | undefined): boolean {
+    const mine = this.versions.get(key);
+    const seen = toRevision(cached?.metadata.resourceVersion);
+    if (mine === undefined || seen === undefined) return false;
+    if (seen >= mine) this.versions.delete(key);
+    return seen < mine;
+  }
+}
+
+// resourceVersions are etcd revisions here: decimal, global, increasing.
+function toRevision(rv: string | undefined): bigint | undefined {
+  return rv && /^\d+$/.test(rv) ? BigInt(rv) : undefined;
+}

@@ -17,10 +17,10 @@ import { produce } from 'immer';
 import type { Endpoints, Pod, Service } from '../api/types.ts';
 import { matchesLabels, selectorFromSet } from '../api/labels.ts';
 import { Controller } from '../client/controller.ts';
-import { isNotFound } from '../client/errors.ts';
+import { isAlreadyExists, isNotFound } from '../client/errors.ts';
 import type { Informer } from '../client/informer.ts';
 import { splitKey } from '../client/resources.ts';
-import { loggerFor, recorderFor, type ControllerClient, type ControllerOptions, type EventSink } from './context.ts';
+import { loggerFor, OwnWrites, recorderFor, type ControllerClient, type ControllerOptions, type EventSink } from './context.ts';
 import { computeSubsets } from './endpoints-subsets.ts';
 import { message } from './pod-control.ts';
 
@@ -34,6 +34,7 @@ export class EndpointsController extends Controller {
   private readonly client: ControllerClient;
   private readonly recorder: EventSink;
   private readonly note: (message: string) => void;
+  private readonly ownWrites = new OwnWrites();
 
   constructor(o: ControllerOptions) {
     super({ name: 'endpoints-controller', clock: o.clock, workers: o.workers ?? 5, log: o.log });
@@ -51,13 +52,8 @@ export class EndpointsController extends Controller {
       },
       onDelete: (pod) => this.enqueueServicesOf(pod),
     });
-    // Someone deleted an Endpoints object we own (or one is left from a deleted Service): look again.
-    this.endpoints = this.watch(o.factory.informer('endpoints'), {
-      onAdd: (ep, initial) => {
-        if (initial) this.enqueue(ep); // checkLeftoverEndpoints, once at start
-      },
-      onDelete: (ep) => this.enqueue(ep),
-    });
+    // Our own writes coming back, someone else's edits or deletes, leftovers at start: look again.
+    this.endpoints = this.watch(o.factory.informer('endpoints'));
   }
 
   // getPodServiceMemberships: the services in the pod's namespace whose selector matches it.
@@ -81,20 +77,22 @@ export class EndpointsController extends Controller {
     if (svc.spec.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
 
     const current = this.endpoints.get(key);
+    if (this.ownWrites.isStale(key, current)) return; // our last write is on its way to the cache
     if (current && same(current.subsets ?? [], subsets) && same(current.metadata.labels ?? {}, labels)) return;
     const count = (k: 'addresses' | 'notReadyAddresses') => subsets.reduce((n, s) => n + (s[k]?.length ?? 0), 0);
     try {
-      if (current) {
-        await this.client.update('endpoints', produce(current, (d) => {
+      const written = current
+        ? await this.client.update('endpoints', produce(current, (d) => {
           d.subsets = subsets.length ? subsets : undefined;
           d.metadata.labels = labels;
-        }));
-      } else {
-        await this.client.create('endpoints', {
+        }))
+        : await this.client.create('endpoints', {
           apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, ...(subsets.length ? { subsets } : {}),
         });
-      }
+      this.ownWrites.record(key, written);
     } catch (e) {
+      // Created meanwhile (by our previous sync, not yet in the cache): its ADDED event brings us back.
+      if (!current && isAlreadyExists(e)) return;
       const reason = current ? 'FailedToUpdateEndpoint' : 'FailedToCreateEndpoint';
       this.recorder.event(current ?? svc, 'Warning', reason, `Failed to ${current ? 'update' : 'create'} endpoint ${key}: ${message(e)}`);
       throw e;

@@ -27,7 +27,7 @@
 
 import type { KubeObject, OwnerReference, Pod } from '../api/types.ts';
 import { Controller } from '../client/controller.ts';
-import { isNotFound } from '../client/errors.ts';
+import { isConflict, isNotFound } from '../client/errors.ts';
 import type { Informer } from '../client/informer.ts';
 import { objectKey, resourceInfo, type ResourceName } from '../client/resources.ts';
 import { loggerFor, type ControllerClient, type ControllerOptions } from './context.ts';
@@ -179,11 +179,23 @@ export class GarbageCollector extends Controller {
     }
   }
 
+  // RetryOnConflict: the owner's status may have moved meanwhile; re-read it and try again.
   private async removeFinalizer(resource: string, owner: KubeObject, finalizer: string): Promise<void> {
-    const rest = (owner.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    await this.client.patch(resource, owner.metadata.name!, {
-      metadata: { resourceVersion: owner.metadata.resourceVersion, finalizers: rest.length ? rest : null },
-    }, { namespace: owner.metadata.namespace });
+    let current = owner;
+    for (let attempt = 0; ; attempt++) {
+      const rest = (current.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+      try {
+        await this.client.patch(resource, current.metadata.name!, {
+          metadata: { resourceVersion: current.metadata.resourceVersion, finalizers: rest.length ? rest : null },
+        }, { namespace: current.metadata.namespace });
+        return;
+      } catch (e) {
+        if (isNotFound(e)) return;
+        if (!isConflict(e) || attempt >= 4) throw e;
+      }
+      current = await this.client.get(resource, owner.metadata.name!, owner.metadata.namespace);
+      if (current.metadata.uid !== owner.metadata.uid || !current.metadata.finalizers?.includes(finalizer)) return;
+    }
   }
 }
 

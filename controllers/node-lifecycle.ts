@@ -163,8 +163,10 @@ export class NodeLifecycleController extends Controller {
 
   // handleDisruption, reduced to one zone: when no node at all is Ready we stop tainting for eviction.
   private checkDisruption(): void {
+    // A node that never posted status (still registering) is no evidence either way.
     const nodes = this.nodes.list();
-    const down = nodes.length > 0 && nodes.every((n) => readyOf(n)?.status !== 'True');
+    const reporting = nodes.filter((n) => readyOf(n));
+    const down = reporting.length > 0 && reporting.every((n) => readyOf(n)!.status !== 'True');
     if (down === this.disrupted) return;
     this.disrupted = down;
     this.note(down

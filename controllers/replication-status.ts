@@ -13,11 +13,10 @@
 // EXAMPLE   rc replicas 4, pods [ready, ready, pending]  =>  { replicas: 3, readyReplicas: 2, ... }
 // SKIPPED   nothing.
 
-import { produce } from 'immer';
 import type { Pod, ReplicationController, ReplicationControllerStatus } from '../api/types.ts';
 import { matchesLabels, selectorFromSet } from '../api/labels.ts';
 import type { Clock } from '../client/clock.ts';
-import { isConflict } from '../client/errors.ts';
+import { isNotFound } from '../client/errors.ts';
 import type { ControllerClient } from './context.ts';
 import { isPodAvailable, isPodReady } from './pod-util.ts';
 import { message } from './pod-control.ts';
@@ -51,7 +50,9 @@ const COUNTS = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableR
 
 /**
  * Writes `status` unless it is what the RC already says for its current generation
- * (updateReplicaSetStatus). On a conflict (our cached RC is stale) we read it fresh and try once more.
+ * (updateReplicaSetStatus). Status belongs to this controller alone, so we send a merge patch of
+ * the status subresource without a resourceVersion: a cache one write behind cannot make it fail,
+ * and nobody else's change can be lost. (Kubernetes PUTs it, re-reading the RC after a conflict.)
  */
 export async function updateStatus(client: ControllerClient, rc: ReplicationController, status: ReplicationControllerStatus): Promise<void> {
   const old = rc.status;
@@ -59,15 +60,10 @@ export async function updateStatus(client: ControllerClient, rc: ReplicationCont
     && old?.observedGeneration === rc.metadata.generation
     && JSON.stringify(old?.conditions ?? []) === JSON.stringify(status.conditions ?? []);
   if (same) return;
-  const next = { ...status, observedGeneration: rc.metadata.generation };
-  let current = rc;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.updateStatus('replicationcontrollers', produce(current, (d) => void (d.status = next)));
-      return;
-    } catch (e) {
-      if (!isConflict(e) || attempt >= 1) throw e;
-      current = await client.get('replicationcontrollers', rc.metadata.name!, rc.metadata.namespace);
-    }
+  const next = { ...status, observedGeneration: rc.metadata.generation, conditions: status.conditions ?? null };
+  try {
+    await client.patch('replicationcontrollers', rc.metadata.name!, { status: next }, { namespace: rc.metadata.namespace, subresource: 'status' });
+  } catch (e) {
+    if (!isNotFound(e)) throw e; // deleted meanwhile: nothing left to report on
   }
 }

@@ -23,7 +23,7 @@ import { isNotFound } from '../client/errors.ts';
 import type { Informer } from '../client/informer.ts';
 import { objectKey, splitKey } from '../client/resources.ts';
 import { CidrSet } from './cidr-set.ts';
-import { loggerFor, recorderFor, type ControllerClient, type ControllerOptions, type EventSink } from './context.ts';
+import { loggerFor, OwnWrites, recorderFor, type ControllerClient, type ControllerOptions, type EventSink } from './context.ts';
 
 /** The finalizer that holds a LoadBalancer Service until its address is released. */
 export const LB_CLEANUP_FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
@@ -44,6 +44,7 @@ export class ServiceLBController extends Controller {
   private readonly pool: CidrSet;
   /** Service key => its IP, as far as we know (cache, or our own write in flight). */
   private readonly held = new Map<string, string>();
+  private readonly ownWrites = new OwnWrites();
 
   constructor(o: ServiceLBOptions) {
     super({ name: 'service-lb-controller', clock: o.clock, workers: o.workers ?? 1, log: o.log });
@@ -59,6 +60,7 @@ export class ServiceLBController extends Controller {
     this.occupyFromCache();
     const svc = this.services.get(key);
     if (!svc) return this.release(key);
+    if (this.ownWrites.isStale(key, svc)) return; // our status write is on its way to the cache
     const wants = svc.spec.type === 'LoadBalancer' && !svc.metadata.deletionTimestamp;
     const finalizers = svc.metadata.finalizers ?? [];
     if (!wants) {
@@ -74,7 +76,8 @@ export class ServiceLBController extends Controller {
     this.recorder.event(svc, 'Normal', 'EnsuringLoadBalancer', 'Ensuring load balancer');
     // The finalizer first: from now on the Service cannot vanish before we release the IP.
     if (!finalizers.includes(LB_CLEANUP_FINALIZER)) await this.setFinalizers(svc, [...finalizers, LB_CLEANUP_FINALIZER]);
-    await this.client.patch('services', svc.metadata.name!, { status: { loadBalancer: { ingress: [{ ip }] } } }, { namespace: svc.metadata.namespace, subresource: 'status' });
+    const written = await this.client.patch('services', svc.metadata.name!, { status: { loadBalancer: { ingress: [{ ip }] } } }, { namespace: svc.metadata.namespace, subresource: 'status' });
+    this.ownWrites.record(key, written);
     this.recorder.event(svc, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer');
     this.note(`${key}: load balancer address ${ip}`);
   }
@@ -114,7 +117,7 @@ export class ServiceLBController extends Controller {
   private occupyFromCache(): void {
     for (const svc of this.services.list()) {
       const ip = ingressIP(svc);
-      if (!ip || svc.spec.type !== 'LoadBalancer' || this.held.has(objectKey(svc))) continue;
+      if (!ip || svc.spec.type !== 'LoadBalancer' || svc.metadata.deletionTimestamp || this.held.has(objectKey(svc))) continue;
       if (this.pool.occupy(ip)) this.held.set(objectKey(svc), ip);
     }
   }

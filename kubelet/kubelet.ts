@@ -29,6 +29,9 @@ import type { ContainerBackoffOptions } from './container-backoff.ts';
 import type { ImagePullTiming } from './images.ts';
 import { intToIp, ipToInt, subnetOf } from './ipam.ts';
 import { NodeKubelet } from './node-kubelet.ts';
+import { BesuPeerDiscovery } from './runtime/besu-peers.ts';
+import { isBesuImage } from './runtime/besu.ts';
+import { startGeneric } from './runtime/generic.ts';
 import { PortHost } from './runtime/port-host.ts';
 import type { WorkloadChooser } from './runtime/runtime.ts';
 import { startKubeletServer } from './server.ts';
@@ -83,8 +86,10 @@ export interface Kubelet {
   node(name: string): NodeKubelet | undefined;
   readonly pods: Informer<Pod>;
   readonly statusManager: StatusManager;
-  /** How late each heartbeat (lease renewal) landed, Kubernetes ms, newest last (bounded). */
+  /** How late each heartbeat (lease renewal) was written, Kubernetes ms past its slot, newest last (bounded). */
   readonly heartbeatLateness: number[];
+  /** How late each heartbeat's timer fired (this process's own lag), same order. */
+  readonly heartbeatTimerLateness: number[];
   /** Kills every container and stops reporting: the process sinking. */
   stop(): Promise<void>;
 }
@@ -126,8 +131,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const ports = new PortHost();
   const server = options.port === null ? undefined : await startKubeletServer(clock);
   const heartbeatLateness: number[] = [];
+  const heartbeatTimerLateness: number[] = [];
   const byName = new Map<string, NodeKubelet>();
   const nodes: NodeKubelet[] = [];
+  // Besu containers learn the pod IPs of their network's members on other nodes (processes).
+  const discovery = new BesuPeerDiscovery(factory, (nodeName) => byName.has(nodeName));
+  const workloads: WorkloadChooser = options.workloads ?? ((image) => (isBesuImage(image) ? discovery.start : startGeneric));
 
   for (const [i, spec] of options.nodes.entries()) {
     let kubelet: NodeKubelet | undefined;
@@ -138,13 +147,17 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       machine: { name: spec.name, ip: spec.ip, cpu: options.cpu ?? '4', memory: options.memory ?? '8Gi', pods: options.pods ?? 110, kubeletPort: port, labels: spec.labels },
       podCIDR: spec.podCIDR, client, clock, status: statusManager, ports, log,
       cachedNode: () => nodeInformer.get(spec.name),
-      recordEvents: options.recordEvents, workloads: options.workloads, imagePull: options.imagePull, backoff: options.backoff,
+      recordEvents: options.recordEvents, workloads, imagePull: options.imagePull, backoff: options.backoff,
       nodeStatusUpdateFrequencyMs: options.nodeStatusUpdateFrequencyMs, nodeStatusReportFrequencyMs: options.nodeStatusReportFrequencyMs,
       // Spread many nodes' heartbeats over one renew interval instead of all at once.
       heartbeatOffsetMs: (i / options.nodes.length) * 10_000,
-      onHeartbeat: (late) => {
+      onHeartbeat: (late, fired) => {
         heartbeatLateness.push(late);
-        if (heartbeatLateness.length > 200_000) heartbeatLateness.splice(0, 100_000);
+        heartbeatTimerLateness.push(fired);
+        if (heartbeatLateness.length > 200_000) {
+          heartbeatLateness.splice(0, 100_000);
+          heartbeatTimerLateness.splice(0, 100_000);
+        }
       },
     });
     byName.set(spec.name, kubelet);
@@ -185,8 +198,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     pods,
     statusManager,
     heartbeatLateness,
+    heartbeatTimerLateness,
     async stop() {
       factory.stop();
+      discovery.stop();
       await Promise.all(nodes.map((n) => n.stop()));
       await statusManager.stop();
       await server?.close();

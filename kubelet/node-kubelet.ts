@@ -51,7 +51,7 @@ export interface NodeKubeletOptions {
   leaseDurationSeconds?: number;
   /** Delay of the first heartbeat, Kubernetes ms (spreads many nodes' heartbeats). @default 0 */
   heartbeatOffsetMs?: number;
-  onHeartbeat?: (latenessMs: number) => void;
+  onHeartbeat?: (writtenLateMs: number, firedLateMs: number) => void;
   /** @default console.log */
   log?: (line: string) => void;
 }

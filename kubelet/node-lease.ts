@@ -33,8 +33,11 @@ export interface NodeLeaseOptions {
   leaseDurationSeconds?: number;
   /** Renew interval, Kubernetes ms. @default 0.25 x the lease duration (10 s) */
   renewIntervalMs?: number;
-  /** Called after each successful renewal with how late it landed, Kubernetes ms. */
-  onRenew?: (latenessMs: number) => void;
+  /**
+   * Called after each successful renewal: how late it was written, and how late its timer fired
+   * (our own event-loop lag), both in Kubernetes ms past the renewal's slot.
+   */
+  onRenew?: (writtenLateMs: number, firedLateMs: number) => void;
   /** @default console.warn */
   log?: (line: string) => void;
 }
@@ -78,11 +81,12 @@ export class NodeLease {
 
   private async tick(): Promise<void> {
     const due = this.nextAt;
+    const firedLate = this.options.clock.since(due);
     this.nextAt += this.intervalMs * this.options.clock.timeScale;
     try {
       await this.renew();
       this.renewals++;
-      this.options.onRenew?.(this.options.clock.since(due));
+      this.options.onRenew?.(this.options.clock.since(due), firedLate);
     } catch (e) {
       (this.options.log ?? console.warn)(`node lease ${this.options.nodeName}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -102,6 +102,9 @@ export class StatusManager {
   /** The API's copy changed (informer update): check it still says what we want. */
   podUpdated(pod: Pod): void {
     const key = objectKey(pod);
+    // Once the informer has caught up with our last write, we need not remember it.
+    const last = this.written.get(key);
+    if (last && last.uid === pod.metadata.uid && !isNewer(pod, { metadata: { resourceVersion: last.resourceVersion } })) this.written.delete(key);
     if (this.wanted.get(key)?.uid === pod.metadata.uid) this.queue.add(key);
   }
 

@@ -20,6 +20,7 @@ import { matchesLabels, parseLabelSelector, type Requirement } from '../../api/l
 import { matchesFields, parseFieldSelector, type FieldRequirement } from '../../api/fields.ts';
 import type { RegistryStore } from '../registry/store.ts';
 import type { ResourceDef } from '../registry/strategy.ts';
+import { decodeProtobuf, ProtobufError, PROTOBUF_MEDIA_TYPE, UnsupportedKindError } from '../protobuf/decode.ts';
 import { badRequest, failure, unsupportedMediaType } from '../status.ts';
 
 export interface RequestInfo {
@@ -134,9 +135,20 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Decodes a JSON (or YAML) body into an object, or says precisely why it cannot. */
-export function decodeBody(raw: string | undefined, contentType: string | undefined): unknown {
+/** True when a request carried a body worth decoding: not absent, not empty, not only whitespace. */
+export function hasBody(raw: string | Buffer | undefined): raw is string | Buffer {
+  return typeof raw === 'string' ? raw.trim() !== '' : raw !== undefined && raw.length > 0;
+}
+
+/**
+ * Decodes a body into an object, or says precisely why it cannot: JSON (or YAML) text, or the
+ * Kubernetes protobuf kubectl's typed clients send (`kubectl create namespace`), which the
+ * server's content parser keeps as a Buffer. Protobuf becomes the same object JSON would have.
+ */
+export function decodeBody(raw: string | Buffer | undefined, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(raw);
+  if (Buffer.isBuffer(raw)) raw = raw.toString('utf8');
   if (!raw || !raw.trim()) throw badRequest('the request body is empty; send the object as JSON');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     try {
@@ -150,6 +162,20 @@ export function decodeBody(raw: string | undefined, contentType: string | undefi
     return JSON.parse(raw);
   } catch (err) {
     throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+// A malformed protobuf body is the client's fault (400, as the real apiserver answers a decode
+// error); a well-formed one of a kind we have no field table for is a media type we cannot
+// read for that kind (415), whose message tells the student to send JSON instead.
+function decodeProtobufBody(raw: string | Buffer | undefined): unknown {
+  if (!hasBody(raw)) throw badRequest('the request body is empty; send the object as protobuf or JSON');
+  try {
+    return decodeProtobuf(typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw);
+  } catch (err) {
+    if (err instanceof UnsupportedKindError) throw failure(415, 'UnsupportedMediaType', err.message);
+    if (err instanceof ProtobufError) throw badRequest(`the request body is not valid protobuf: ${err.message}`);
+    throw err;
   }
 }
 

@@ -21,7 +21,7 @@ import { etcdKey, etcdPrefix, type ResourceDef } from '../registry/strategy.ts';
 import { badRequest, failure, methodNotAllowed, success, unsupportedMediaType } from '../status.ts';
 import { checkStrictFields } from '../schema/strict.ts';
 import { render, renderList, type OutputFormat } from './output.ts';
-import { asObjectOf, decodeBody, mediaType, parseListOptions, parseResourceVersion, selects, type RequestInfo } from './request.ts';
+import { asObjectOf, decodeBody, hasBody, mediaType, parseListOptions, parseResourceVersion, selects, type RequestInfo } from './request.ts';
 
 /** What a verb handler answers: a status code and a body, or "streamed" when it wrote itself. */
 export type Reply = { code: number; body: unknown } | 'streamed';
@@ -31,7 +31,8 @@ export interface Call {
   info: RequestInfo;
   query: Record<string, string | string[] | undefined>;
   contentType?: string;
-  rawBody?: string;
+  /** The body as text, or as bytes for a protobuf body (application/vnd.kubernetes.protobuf). */
+  rawBody?: string | Buffer;
   format: OutputFormat;
 }
 
@@ -130,7 +131,7 @@ export async function patch(store: RegistryStore, call: Call): Promise<Reply> {
 /** A patch that names a resourceVersion is conditional on it, as in Kubernetes. */
 function patchPrecondition(call: Call): string | undefined {
   try {
-    const body = JSON.parse(call.rawBody ?? '') as { metadata?: { resourceVersion?: string } };
+    const body = JSON.parse(String(call.rawBody ?? '')) as { metadata?: { resourceVersion?: string } };
     return parseResourceVersion(Array.isArray(body) ? undefined : body?.metadata?.resourceVersion);
   } catch {
     return undefined;
@@ -140,7 +141,7 @@ function patchPrecondition(call: Call): string | undefined {
 // ## Deletes
 export function deleteOptions(call: Call): DeleteOptions {
   let options: DeleteOptions = {};
-  if (call.rawBody && call.rawBody.trim()) {
+  if (hasBody(call.rawBody)) {
     const body = decodeBody(call.rawBody, call.contentType);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
     options = body as DeleteOptions;

@@ -75,8 +75,8 @@ export async function serveWatch(
     fromRevision: Number(rv ?? 0),
     filter,
     send: (type, event) => write(encode(type, event)),
-    close: (reason) => {
-      write(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: reason, reason: 'Expired', code: 410 } }) + '\n');
+    close: (reason, isExpired) => {
+      if (isExpired) write(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: reason, reason: 'Expired', code: 410 } }) + '\n');
       finish();
     },
   };

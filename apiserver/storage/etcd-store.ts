@@ -16,7 +16,10 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError, type IKeyValue } from 'etcd3';
 import type { KubeObject } from '../../api/types.ts';
-import { expired, serviceUnavailable, StatusError } from '../status.ts';
+import { expired, serviceUnavailable, StatusError, tooLarge } from '../status.ts';
+
+/** The largest write etcd accepts, as the launcher starts it (--max-request-bytes). */
+export const ETCD_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 /** One extra key written or deleted in the same transaction (IP and port reservations use it). */
 export interface SideKey {
@@ -59,6 +62,8 @@ export class EtcdStore {
     this.clients = Array.from({ length: channels }, () => new Etcd3({
       hosts: endpoints,
       dialTimeout: 2000,
+      // A list of 10,000 pods is ~10 MB; gRPC's default 4 MiB receive limit would refuse it.
+      grpcOptions: { 'grpc.max_receive_message_length': -1 },
       // Unary calls give up after 5 s so a lost etcd turns into a quick 503, not a hung request.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
       // etcd3's defaults retry a failed call three times and rest a tripped breaker for 5 s, and
@@ -185,6 +190,9 @@ export async function guard<T>(call: () => Promise<T>, revision?: number): Promi
   } catch (err) {
     if (err instanceof StatusError) throw err;
     const message = err instanceof Error ? err.message : String(err);
+    if (/request is too large/.test(message)) {
+      throw tooLarge(ETCD_MAX_REQUEST_BYTES);
+    }
     if (/compacted/.test(message)) {
       throw expired(`The resourceVersion for the provided list is too old (${revision ?? '?'} was compacted).`);
     }

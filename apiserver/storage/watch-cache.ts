@@ -40,8 +40,12 @@ export interface CacheWatcher {
   fromRevision: number;
   filter: WatchFilter;
   send(type: WatchEventType, event: CacheEvent): void;
-  /** Called when the cache ends the watch (e.g. it had to relist); the client must relist too. */
-  close(reason: string): void;
+  /**
+   * Called when the cache ends the watch. With `expired`, the client must relist (the cache had
+   * to start over) and is told so with a 410; without, the stream just ends (shutdown), as the
+   * real apiserver closes watches when it stops, and clients resume from their last version.
+   */
+  close(reason: string, expired: boolean): void;
 }
 
 /** The shared JSON line for an event, built the first time any watcher needs it. */
@@ -108,7 +112,7 @@ export class WatchCache {
   private async restart(reason: string): Promise<void> {
     if (this.stopped) return;
     await this.etcdWatcher?.cancel().catch(() => undefined);
-    for (const w of this.watchers) w.close(reason);
+    for (const w of this.watchers) w.close(reason, true);
     this.watchers.clear();
     await this.initialize();
   }
@@ -195,7 +199,7 @@ export class WatchCache {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const w of this.watchers) w.close('the apiserver is shutting down');
+    for (const w of this.watchers) w.close('the apiserver is shutting down', false);
     this.watchers.clear();
     await this.etcdWatcher?.cancel().catch(() => undefined);
   }

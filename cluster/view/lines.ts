@@ -20,6 +20,8 @@ import { eventInShipsWords } from './ships-words.ts';
 
 type Write = (line: string) => void;
 
+const STATE_WORDS: Record<string, string> = { running: 'is up', starting: 'is starting', backoff: 'went DOWN', crashed: 'went DOWN', stopped: 'is stopped', paused: 'is paused' };
+
 const stamp = () => new Date().toTimeString().slice(0, 8);
 
 /** Prints one line per change. Returns a function that stops printing. */
@@ -31,7 +33,8 @@ export function startLineOutput(watch: HarbourWatch, supervisor: Supervisor, wri
   const onChange = (c: ComponentStatus) => {
     if (lastState.get(c.name) === c.state) return;
     lastState.set(c.name, c.state);
-    say(`${c.role === 'node' ? 'ship crew' : 'control ship'}: ${c.name} ${c.state}${c.pid && c.state === 'running' ? ` (pid ${c.pid})` : ''}${c.message ? `: ${c.message}` : ''}`);
+    const word = STATE_WORDS[c.state] ?? c.state;
+    say(`${c.role === 'node' ? 'ship crew' : 'control ship'}: ${c.name} ${word}${c.pid && c.state === 'running' ? ` (pid ${c.pid})` : ''}${c.message ? `: ${c.message}` : ''}`);
   };
   for (const c of supervisor.list()) lastState.set(c.name, c.state);
   supervisor.on('change', onChange);

@@ -49,7 +49,7 @@ export function renderHarbour(s: HarbourSnapshot, options: RenderOptions = {}): 
   out.push(rule('control ship'));
   for (const c of s.control) {
     const { symbol, word, tone } = componentState(c);
-    const detail = c.state === 'running' ? `${SHIPS_WORDS[c.name] ?? ''}${c.leader ? ` · leader ${c.leader}` : ''}` : c.message ?? '';
+    const detail = c.state === 'running' ? `${SHIPS_WORDS[c.name] ?? ''}${c.leader ? ` · leader ${shortHolder(c.leader)}` : ''}` : c.message ?? '';
     out.push(fit(` ${paint(symbol, tone)} ${c.name.padEnd(24)} ${paint(word.padEnd(8), tone)} ${detail}`, width));
   }
 
@@ -59,7 +59,9 @@ export function renderHarbour(s: HarbourSnapshot, options: RenderOptions = {}): 
   out.push(rule(`dock: ${s.dock.length} waiting`));
   if (s.dock.length === 0) out.push(paint(' (empty: every pod has a ship)', 'dim'));
   for (const pod of s.dock.slice(0, 6)) {
-    out.push(...wrap(` ${paint(TONES.pending.symbol, 'cyan')} ${pod.name}: ${pod.reason}`, width, '     '));
+    // The scheduler appends what preemption found; the first sentence is the reason that matters.
+    const reason = pod.reason.replace(/ preemption: .*$/, '');
+    out.push(...wrap(` ${paint(TONES.pending.symbol, 'cyan')} ${pod.name}: ${reason}`, width, '     '));
   }
   if (s.dock.length > 6) out.push(`   +${s.dock.length - 6} more`);
 
@@ -104,6 +106,11 @@ function renderShip(ship: ShipRow, width: number, podLines: number, paint: (t: s
   if (shown < chips.length) podRows[podRows.length - 1] = fit(`${podRows[podRows.length - 1]} +${chips.length - shown} more`, width);
   if (chips.length === 0) podRows.push(paint('   (no pods aboard)', 'dim'));
   return [...lines, ...podRows];
+}
+
+/** "host_8343855a-18c5-4bb9-8886-..." => "host_8343855a": enough to tell two replicas apart. */
+function shortHolder(holder: string): string {
+  return holder.replace(/_([0-9a-f]{8})-[0-9a-f-]+/, '_$1');
 }
 
 function componentState(c: ComponentStatus | undefined): { symbol: string; word: string; tone: Paint } {
@@ -151,12 +158,13 @@ function fit(text: string, width: number): string {
 /** Wraps a line at word boundaries; continuation lines start with `indent`. */
 function wrap(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && visible(line).length + 1 + visible(word).length > width) {
+  const lead = /^ */.exec(text)![0];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    if (line.trim() && visible(line).length + 1 + visible(word).length > width) {
       lines.push(line);
       line = indent + word;
-    } else line = line ? `${line} ${word}` : word;
+    } else line = line.trim() ? `${line} ${word}` : `${line}${word}`;
   }
   if (line) lines.push(line);
   return lines.slice(0, 3).map((l) => fit(l, width));

@@ -20,6 +20,9 @@ export function eventTime(e: Event): number {
   return when ? Date.parse(when) : 0;
 }
 
+/** kubectl's short names, so "rc/besu-rpc" reads as a student would type it. */
+const SHORT_KINDS: Record<string, string> = { ReplicationController: 'rc', Service: 'svc', Endpoints: 'ep', Namespace: 'ns' };
+
 type Phrase = (what: string, host: string, message: string, e: Event) => string;
 
 // Reason => sentence. `what` is the object ("besu-0", or "ship node-2"), `host` the reporting node.
@@ -37,12 +40,13 @@ const PHRASES: Record<string, Phrase> = {
   Failed: (what, host, m) => `captain of ${host}: ${what} failed: ${m}`,
   OutOfcpu: (what, host) => `captain of ${host}: refused ${what}, not enough cpu left in the hold`,
   OutOfmemory: (what, host) => `captain of ${host}: refused ${what}, not enough memory left in the hold`,
-  SuccessfulCreate: (what, _h, m) => `replication office: ${what} ordered ${m.replace(/^Created pod: /, 'a new container, ')}`,
+  SuccessfulCreate: (what, _h, m) => `replication office: ${what} ordered ${m.replace(/^Created pod: /, 'new container ')}`,
   SuccessfulDelete: (what, _h, m) => `replication office: ${what} sent ${m.replace(/^Deleted pod: /, '')} ashore`,
   FailedCreate: (what, _h, m) => `replication office: ${what} could not order a container: ${m}`,
   RegisteredNode: (what) => `node office: ${what} registered`,
   NodeReady: (what) => `node office: ${what} is Ready`,
-  NodeNotReady: (what, _h, m) => `node office: ${what} is not answering (${m})`,
+  NodeNotReady: (what, _h, m, e) =>
+    e.involvedObject?.kind === 'Pod' ? `node office: ${what} marked not ready, its ship is not answering` : `node office: ${what} is not answering (${m})`,
   TaintManagerEviction: (what, _h, m) => `node office: ${what} taken off a lost ship (${m})`,
   Starting: (what) => `captain of ${what}: kubelet reporting for duty`,
   EnsuredLoadBalancer: (what) => `harbour gate: ${what} has its outside address`,
@@ -54,7 +58,7 @@ const PHRASES: Record<string, Phrase> = {
  */
 export function eventInShipsWords(e: Event): string {
   const obj = e.involvedObject ?? {};
-  const what = obj.kind === 'Node' ? `ship ${obj.name}` : obj.kind === 'Pod' ? `${obj.name}` : `${(obj.kind ?? 'object').toLowerCase()} ${obj.name}`;
+  const what = obj.kind === 'Node' ? `ship ${obj.name}` : obj.kind === 'Pod' ? `${obj.name}` : `${SHORT_KINDS[obj.kind ?? ''] ?? (obj.kind ?? 'object').toLowerCase()}/${obj.name}`;
   const host = e.source?.host ?? e.reportingInstance ?? 'a ship';
   const message = (e.message ?? '').trim().replace(/\s+/g, ' ');
   const phrase = e.reason ? PHRASES[e.reason] : undefined;
@@ -73,5 +77,6 @@ function who(e: Event): string {
 }
 
 function imageOf(message: string): string {
-  return /image "([^"]+)"/.exec(message)?.[1] ?? 'the image';
+  // "registry.k8s.io/pause:3.10" => "pause:3.10": the registry adds length, not meaning, here.
+  return /image "([^"]+)"/.exec(message)?.[1]?.split('/').pop() ?? 'the image';
 }

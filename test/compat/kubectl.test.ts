@@ -9,8 +9,8 @@
 //           real apiserver) and staging/src/k8s.io/kubectl/pkg/cmd/*
 // SHIPS     A visiting captain brings their own radio and expects the harbour to answer in kind.
 // EXAMPLE   kubectl get pods  =>  "NAME     READY   STATUS    RESTARTS   AGE\nbesu-0   0/1     Pending   0          0s"
-// SKIPPED   `kubectl create namespace|service ...` (typed clients send protobuf, not decoded here),
-//           exec/attach/port-forward (no kubelet streaming yet), logs (needs a kubelet).
+// SKIPPED   exec/attach/port-forward (no kubelet streaming yet), logs (needs a kubelet). The
+//           commands that send protobuf bodies are covered in ./kubectl-protobuf.test.ts.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -506,6 +506,9 @@ spec:
 
   // `kubectl create namespace X` and `kubectl create service clusterip ...` use kubectl's typed
   // clients, which send protobuf (Content-Type application/vnd.kubernetes.protobuf); the apiserver
-  // answers 415 until it can decode protobuf. `create -f` and `apply -f` send JSON and work.
-  it.todo('kubectl create namespace NAME (typed client sends protobuf)');
+  // decodes it (apiserver/protobuf/). ./kubectl-protobuf.test.ts covers every such command.
+  it('create namespace NAME (typed client sends protobuf)', async () => {
+    expect(await ok('create', 'namespace', 'typed')).toBe('namespace/typed created\n');
+    expect(await ok('get', 'ns', 'typed', '--no-headers')).toMatch(/^typed\s+Active\s+\d+s\n$/);
+  });
 });

@@ -20,6 +20,7 @@ export class SimCluster {
   readonly nodes: Informer<Node>;
   readonly kubelets = new Map<string, SimKubelet>();
   private timer?: { cancel(): void };
+  private readonly assumed = new Map<string, string>();
 
   constructor(readonly client: KubeClient, readonly clock: Clock) {
     this.pods = new Informer<Pod>(client, 'pods', { clock, log: () => {} });
@@ -57,13 +58,20 @@ export class SimCluster {
     if (pod.metadata.deletionTimestamp) return;
     const candidates = this.nodes.list().filter((n) =>
       n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !(n.spec?.taints ?? []).some((t) => t.effect !== 'PreferNoSchedule'));
-    const load = (n: Node) => this.pods.byIndex('nodeName', n.metadata.name!).filter((p) => !p.metadata.deletionTimestamp).length;
+    const key = objectKey(pod);
+    if (this.assumed.has(key)) return;
+    // Like kube-scheduler we "assume" a pod on its node at once, so the next decision counts it
+    // even before the binding comes back through the watch.
+    for (const [k] of this.assumed) if (this.pods.get(k)?.spec.nodeName || !this.pods.get(k)) this.assumed.delete(k);
+    const load = (n: Node) => this.pods.byIndex('nodeName', n.metadata.name!).filter((p) => !p.metadata.deletionTimestamp).length
+      + [...this.assumed.values()].filter((v) => v === n.metadata.name).length;
     const best = candidates.sort((a, b) => load(a) - load(b) || a.metadata.name!.localeCompare(b.metadata.name!))[0];
     if (!best) return;
+    this.assumed.set(key, best.metadata.name!);
     try {
       await this.client.bind(pod.metadata.namespace!, pod.metadata.name!, best.metadata.name!);
     } catch {
-      // already bound, or gone: the next event or sweep sorts it out
+      this.assumed.delete(key); // already bound, or gone: the next event or sweep sorts it out
     }
   }
 }

@@ -18,6 +18,11 @@ export interface Call {
   options?: Record<string, unknown>;
 }
 
+// One revision counter for the fake apiserver's writes and for hand-delivered watch events, as in
+// etcd: an event delivered after a write always carries a later resourceVersion.
+let revision = 1;
+const nextRevision = () => String(++revision);
+
 export function apiError(code: number, reason: Status['reason'], message = reason ?? ''): ApiError {
   return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code, reason, message });
 }
@@ -27,7 +32,6 @@ export class FakeClient implements ControllerClient {
   calls: Call[] = [];
   objects = new Map<string, KubeObject>();
   fail: { verb: Call['verb']; resource: string; error: unknown }[] = [];
-  private rv = 1000;
   private generated = 0;
 
   constructor(readonly clock = new FakeClock()) {}
@@ -66,26 +70,26 @@ export class FakeClient implements ControllerClient {
   async create(resource: string, obj: KubeObject): Promise<any> {
     const name = obj.metadata.name ?? `${obj.metadata.generateName ?? ''}${String(++this.generated).padStart(5, 'x')}`;
     this.record({ verb: 'create', resource, name, namespace: obj.metadata.namespace, body: obj });
-    const stored = { ...obj, metadata: { ...obj.metadata, name, uid: `uid-${name}`, resourceVersion: String(++this.rv), creationTimestamp: this.clock.nowISO() } };
+    const stored = { ...obj, metadata: { ...obj.metadata, name, uid: `uid-${name}`, resourceVersion: nextRevision(), creationTimestamp: this.clock.nowISO() } };
     this.put(resource, stored);
     return stored;
   }
 
   async update(resource: string, obj: KubeObject): Promise<any> {
     this.record({ verb: 'update', resource, name: obj.metadata.name!, namespace: obj.metadata.namespace, body: obj });
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: nextRevision() } };
   }
 
   async updateStatus(resource: string, obj: KubeObject): Promise<any> {
     this.record({ verb: 'updateStatus', resource, name: obj.metadata.name!, namespace: obj.metadata.namespace, body: obj });
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: nextRevision() } };
   }
 
   async patch(resource: string, name: string, patch: unknown, options: Record<string, unknown> = {}): Promise<any> {
     this.record({ verb: 'patch', resource, name, namespace: options.namespace as string | undefined, body: patch, options });
     const known = this.objects.get(this.key(resource, name, options.namespace as string | undefined));
     const meta = (patch as { metadata?: object }).metadata ?? {};
-    return { ...(known ?? {}), metadata: { ...(known?.metadata ?? { name, namespace: options.namespace }), ...meta, resourceVersion: String(++this.rv) } };
+    return { ...(known ?? {}), metadata: { ...(known?.metadata ?? { name, namespace: options.namespace }), ...meta, resourceVersion: nextRevision() } };
   }
 
   async delete(resource: string, name: string, options: Record<string, unknown> = {}): Promise<any> {
@@ -127,15 +131,14 @@ export function harness() {
   return { clock, client, recorder, factory, logs, log: (m: string) => void logs.push(m) };
 }
 
-let rvCounter = 1;
 /** Fills an informer's cache as a fresh list would (synced, handlers told). */
 export function fill<T extends KubeObject>(inf: { replace(items: T[], rv: string): void }, items: T[]): void {
-  inf.replace(items.map((o) => ({ ...o, metadata: { resourceVersion: String(++rvCounter), ...o.metadata } })), String(rvCounter));
+  inf.replace(items.map((o) => ({ ...o, metadata: { resourceVersion: nextRevision(), ...o.metadata } })), String(revision));
 }
 
 /** Delivers one watch event to an informer, with a fresh resourceVersion. */
 export function deliver<T extends KubeObject>(inf: { apply(e: WatchEvent<T>): void }, type: WatchEvent['type'], obj: T): void {
-  inf.apply({ type, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rvCounter) } } });
+  inf.apply({ type, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: nextRevision() } } });
 }
 
 // ## Object builders

@@ -27,7 +27,7 @@ describe('getPhase', () => {
     ['Failed when a deleted pod\'s containers were killed', spec('Always'), [exited(143)], true, 'Failed'],
     ['Pending with no container status at all', spec('Always'), [], false, 'Pending'],
   ] as const)('%s', (_name, s, statuses, terminal, phase) => {
-    expect(getPhase(s, statuses as ContainerStatus[], terminal)).toBe(phase);
+    expect(getPhase(s, statuses as unknown as ContainerStatus[], terminal)).toBe(phase);
   });
 });
 

@@ -162,7 +162,7 @@ export async function startControllerManager(options: ControllerManagerOptions =
       client, clock, log,
       name: le.resourceName ?? 'kube-controller-manager', namespace: le.resourceNamespace ?? 'kube-system',
       identity: le.identity ?? `${hostname()}_${Math.random().toString(36).slice(2, 10)}`,
-      leaseDurationSeconds: le.leaseDurationSeconds, renewDeadlineSeconds: le.renewDeadlineSeconds, retryPeriodSeconds: le.retryPeriodSeconds,
+      leaseDurationSeconds: le.leaseDurationSeconds ?? 15, renewDeadlineSeconds: le.renewDeadlineSeconds ?? 10, retryPeriodSeconds: le.retryPeriodSeconds ?? 2,
       onNewLeader: (id) => log(`kube-controller-manager: leader is now ${id}${id === elector?.identity ? ' (us)' : ''}`),
       onStartedLeading: () => void run(),
       onStoppedLeading: () => {

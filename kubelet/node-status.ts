@@ -108,20 +108,37 @@ function conditions(state: NodeState, m: MachineSpec): NodeCondition[] {
  * stampConditions adds heartbeat and transition times.
  */
 export function computeNodeStatus(m: MachineSpec, state: NodeState, bootID: string): NodeStatus {
+  const fixed = machineFacts(m);
   return {
-    capacity: nodeCapacity(m),
-    allocatable: nodeAllocatable(m),
+    capacity: fixed.capacity,
+    allocatable: fixed.allocatable,
     conditions: conditions(state, m),
-    addresses: [{ type: 'InternalIP', address: m.ip }, { type: 'Hostname', address: m.name }],
+    addresses: fixed.addresses,
     daemonEndpoints: { kubeletEndpoint: { Port: m.kubeletPort } },
-    nodeInfo: {
-      machineID: createHash('md5').update(m.name).digest('hex'), systemUUID: uuidFrom(m.name), bootID,
-      kernelVersion: release(), osImage: `Harbour simulated node (Node.js ${process.version})`,
-      containerRuntimeVersion: RUNTIME_VERSION, kubeletVersion: KUBELET_VERSION, kubeProxyVersion: '',
-      operatingSystem: 'linux', architecture: GO_ARCH[arch()] ?? arch(),
-    },
+    nodeInfo: { ...fixed.nodeInfo, bootID },
     images: state.images.slice(0, 50).map((i) => ({ names: [i.imageID, i.name], sizeBytes: i.sizeBytes })),
   };
+}
+
+// What never changes for a machine is worked out once: a thousand hollow nodes recompute every 10 s.
+const facts = new WeakMap<MachineSpec, Pick<NodeStatus, 'capacity' | 'allocatable' | 'addresses' | 'nodeInfo'>>();
+function machineFacts(m: MachineSpec) {
+  let f = facts.get(m);
+  if (!f) {
+    f = {
+      capacity: nodeCapacity(m),
+      allocatable: nodeAllocatable(m),
+      addresses: [{ type: 'InternalIP', address: m.ip }, { type: 'Hostname', address: m.name }],
+      nodeInfo: {
+        machineID: createHash('md5').update(m.name).digest('hex'), systemUUID: uuidFrom(m.name),
+        kernelVersion: release(), osImage: `Harbour simulated node (Node.js ${process.version})`,
+        containerRuntimeVersion: RUNTIME_VERSION, kubeletVersion: KUBELET_VERSION, kubeProxyVersion: '',
+        operatingSystem: 'linux', architecture: GO_ARCH[arch()] ?? arch(),
+      },
+    };
+    facts.set(m, f);
+  }
+  return f;
 }
 
 /**

@@ -41,6 +41,21 @@ else
   say "etcd installed: $(etcd --version | head -n 1)"
 fi
 
+# Debian's Chromium drives the dashboard's browser tests (playwright-core never downloads a browser).
+if command -v chromium >/dev/null 2>&1; then
+  say "chromium found: $(chromium --version 2>/dev/null | head -n 1)"
+elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "chromium is missing: installing Debian's chromium for the dashboard tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  say "chromium is missing: installing Debian's chromium with sudo"
+  sudo apt-get update -qq
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+else
+  say "chromium is missing: the dashboard's browser tests need it. Run: sudo apt-get install -y chromium"
+fi
+
 if command -v kubectl >/dev/null 2>&1; then
   say "kubectl found: $(kubectl version --client 2>/dev/null | head -n 1)"
 else

@@ -97,7 +97,7 @@ export function serviceStrategy(ranges: ServiceRanges): Strategy {
         causes.push(cause('spec.type', `Unsupported value: "${svc.spec.type}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`, 'FieldValueNotSupported'));
       }
       const ports = svc.spec.ports ?? [];
-      if (ports.length === 0 && svc.spec.type !== 'ExternalName') causes.push(required('spec.ports'));
+      if (ports.length === 0 && svc.spec.type !== 'ExternalName' && svc.spec.clusterIP !== 'None') causes.push(required('spec.ports'));
       const names = new Set<string>();
       ports.forEach((p, i) => {
         if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) causes.push(cause(`spec.ports[${i}].port`, `Invalid value: ${JSON.stringify(p.port)}: must be between 1 and 65535, inclusive`));

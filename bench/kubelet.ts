@@ -15,6 +15,7 @@
 // SKIPPED   Besu pods (each one is a real HTTP server and a chain: see bench/besu.ts territory).
 
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,13 @@ const afterPods = memory();
 console.log(`created ${total} pods in ${seconds(createMs)}; all Running (as the API shows them) after ${seconds(runMs)}; status patches ${kubelet.statusManager.patches}`);
 
 // ## 3. Steady state: heartbeats against their grid
+// A forced full GC (memory() above) stalls the process; we let the timers it delayed fire first.
+await new Promise((r) => setTimeout(r, 15_000));
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const gcPauses: number[] = [];
+const gcObserver = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
+gcObserver.observe({ entryTypes: ['gc'] });
 kubelet.heartbeatLateness.length = 0;
 kubelet.heartbeatTimerLateness.length = 0;
 const renewalsBefore = kubelet.nodes.reduce((n, k) => n + k.lease.renewals, 0);
@@ -105,6 +113,8 @@ const late = [...kubelet.heartbeatLateness].sort((a, b) => a - b);
 const fired = [...kubelet.heartbeatTimerLateness].sort((a, b) => a - b);
 const renewals = kubelet.nodes.reduce((n, k) => n + k.lease.renewals, 0) - renewalsBefore;
 const expected = nodeCount * ((windowSeconds * 1000) / (10_000 * timeScale));
+loopDelay.disable();
+gcObserver.disconnect();
 const steady = memory();
 
 console.log('\n| figure | value |\n|---|---|');
@@ -119,6 +129,9 @@ row(`lease renewals in ${windowSeconds} s`, `${renewals} of ${Math.round(expecte
 const dist = (xs: number[]) => `${pct(xs, 50).toFixed(0)} / ${pct(xs, 99).toFixed(0)} / ${(xs[xs.length - 1] ?? NaN).toFixed(0)} ms`;
 row('heartbeat written late p50 / p99 / max', `${dist(late)} (past its slot on the 10 s grid, apiserver round trip included)`);
 row('heartbeat timer late p50 / p99 / max', `${dist(fired)} (this process's own event-loop lag)`);
+row('event-loop delay p50 / p99 / max', `${(loopDelay.percentile(50) / 1e6).toFixed(0)} / ${(loopDelay.percentile(99) / 1e6).toFixed(0)} / ${(loopDelay.max / 1e6).toFixed(0)} ms`);
+row('GC pauses in the window', `${gcPauses.length}, longest ${Math.max(0, ...gcPauses).toFixed(0)} ms, total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+row('status patches / events', `${kubelet.statusManager.patches} / ${recordEvents ? 'on' : 'off'}`);
 
 await kubelet.stop();
 apiserver.kill('SIGTERM');

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadClusterConfig, PORT_FLAGS, withShipCount, type PortsConfig } from './config.ts';
 import { LaunchError, launchCluster, type RunningCluster } from './launcher.ts';
+import { parentChain, watchParents } from './parent-watch.ts';
 import { PreflightError } from './preflight.ts';
 import { startLineOutput, startLogOutput } from './view/lines.ts';
 import { startTerminalView } from './view/terminal.ts';
@@ -77,6 +78,8 @@ if (values['time-scale'] !== undefined) {
   config.timeScale = scale;
 }
 
+// Taken before anything slow happens, so a parent that dies during the launch is still noticed.
+const parents = parentChain();
 const dir = resolve(String(values.dir));
 const rel = relative(process.cwd(), dir);
 const shown = rel && !rel.startsWith('..') ? rel : dir;
@@ -128,3 +131,5 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)'));
+watchParents((pid) => void shutdown(`parent process ${pid} is gone`), parents);

@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLauncherFile, type LauncherFile } from './launcher-file.ts';
+import { pidAlive } from './process.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,7 +36,7 @@ export interface LauncherChild {
   lines: string[];
   /** Resolves once the harbour is open: ms since spawn, and launcher.json. Rejects if it exits first. */
   opened: Promise<{ ms: number; file: LauncherFile }>;
-  /** Sends a signal and resolves with the exit code once the process tree has exited. @default "SIGTERM" */
+  /** Sends a signal; resolves with the child's exit code once it and the launcher have exited. @default "SIGTERM" */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
@@ -85,8 +86,11 @@ export function spawnLauncher(options: SpawnLauncherOptions): LauncherChild {
     child, lines, opened,
     async stop(signal = 'SIGTERM') {
       const s = Date.now();
+      const launcherPid = readLauncherFile(dir)?.pid;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
+      // npm may exit at once and leave the launcher to notice (parent-watch.ts); we wait for it too.
+      while (launcherPid && pidAlive(launcherPid) && Date.now() - s < 20_000) await new Promise((r) => setTimeout(r, 100));
       return { code, ms: Date.now() - s };
     },
   };

@@ -19,7 +19,7 @@ import { matchesLabels, selectorFromSet } from '../api/labels.ts';
 import { Controller } from '../client/controller.ts';
 import { isAlreadyExists, isNotFound } from '../client/errors.ts';
 import type { Informer } from '../client/informer.ts';
-import { splitKey } from '../client/resources.ts';
+import { objectKey, splitKey } from '../client/resources.ts';
 import { loggerFor, OwnWrites, recorderFor, type ControllerClient, type ControllerOptions, type EventSink } from './context.ts';
 import { computeSubsets } from './endpoints-subsets.ts';
 import { message } from './pod-control.ts';
@@ -52,8 +52,18 @@ export class EndpointsController extends Controller {
       },
       onDelete: (pod) => this.enqueueServicesOf(pod),
     });
-    // Our own writes coming back, someone else's edits or deletes, leftovers at start: look again.
-    this.endpoints = this.watch(o.factory.informer('endpoints'));
+    // Our own writes coming back and others' edits or deletes make us look again. Endpoints without
+    // a Service are cleaned up once, at start (checkLeftoverEndpoints); later ones are left alone.
+    const ofService = (ep: Endpoints) => Boolean(this.services.get(objectKey(ep)));
+    this.endpoints = this.watch(o.factory.informer('endpoints'), {
+      onAdd: (ep, initial) => {
+        if (initial || ofService(ep)) this.enqueue(ep);
+      },
+      onUpdate: (_old, ep) => {
+        if (ofService(ep)) this.enqueue(ep);
+      },
+      onDelete: (ep) => this.enqueue(ep),
+    });
   }
 
   // getPodServiceMemberships: the services in the pod's namespace whose selector matches it.

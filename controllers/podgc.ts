@@ -51,7 +51,6 @@ export class PodGCController extends Controller {
       },
     });
     this.nodes = this.watch(o.factory.informer('nodes'), {
-      onAdd: (node) => this.missingSince.delete(node.metadata.name!),
       onDelete: (node) => this.pods.byIndex('nodeName', node.metadata.name!).forEach((p) => this.enqueue(p)),
     });
   }
@@ -60,7 +59,8 @@ export class PodGCController extends Controller {
   protected async sync(key: string): Promise<void> {
     const pod = this.pods.get(key);
     const nodeName = pod?.spec.nodeName;
-    if (!pod || !nodeName || this.nodes.get(nodeName)) return;
+    if (!pod || !nodeName) return;
+    if (this.nodes.get(nodeName)) return void this.missingSince.delete(nodeName); // back, or never gone
     let since = this.missingSince.get(nodeName);
     if (since === undefined) this.missingSince.set(nodeName, (since = this.clock.now()));
     const left = this.quarantine - this.clock.since(since);

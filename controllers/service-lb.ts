@@ -94,7 +94,7 @@ export class ServiceLBController extends Controller {
     this.recorder.event(svc, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
     // A Service that merely changed type keeps living: clear the address it no longer has.
     if (!svc.metadata.deletionTimestamp && ingressIP(svc)) {
-      await this.client.patch('services', svc.metadata.name!, { status: { loadBalancer: {} } }, { namespace: svc.metadata.namespace, subresource: 'status' });
+      await this.client.patch('services', svc.metadata.name!, { status: { loadBalancer: { ingress: null } } }, { namespace: svc.metadata.namespace, subresource: 'status' });
     }
     this.release(key);
     const finalizers = svc.metadata.finalizers ?? [];

@@ -47,7 +47,9 @@ export class TaintEvictionController extends Controller {
     this.note = loggerFor(o, 'taint-eviction');
     // Pods matter when they land on a node, change tolerations, or go; nodes when NoExecute taints change.
     this.pods = this.watch(o.factory.informer('pods'), {
-      onAdd: (pod) => pod.spec.nodeName && this.enqueue(pod),
+      onAdd: (pod) => {
+        if (pod.spec.nodeName) this.enqueue(pod);
+      },
       onUpdate: (old, pod) => {
         const changed = old.spec.nodeName !== pod.spec.nodeName || JSON.stringify(old.spec.tolerations) !== JSON.stringify(pod.spec.tolerations)
           || Boolean(old.metadata.deletionTimestamp) !== Boolean(pod.metadata.deletionTimestamp);

@@ -17,24 +17,14 @@
 // SKIPPED   init containers, sidecars, in-place resize, restarting a container whose image
 //           changed, pod-level (sandbox) restarts.
 
-import type { Container, ContainerState, Pod } from '../api/types.ts';
-import type { Timer } from '../client/clock.ts';
+import type { Pod } from '../api/types.ts';
+import { containerRef, initialRecord, markExited, podDesc, type ContainerRecord } from './container-record.ts';
 import { goDuration } from './container-backoff.ts';
 import { pulledMessage } from './images.ts';
 import type { NodeContext } from './node-context.ts';
-import { generatePodStatus, type ContainerRecordView } from './pod-status.ts';
+import { generatePodStatus } from './pod-status.ts';
 import { ContainerProber, type ProbeKind } from './prober.ts';
 import type { ExitStatus, RunningContainer } from './runtime/runtime.ts';
-
-/** The worker's record of one container: what status reports, plus the live handles. */
-interface ContainerRecord extends ContainerRecordView {
-  spec: Container;
-  instance?: RunningContainer;
-  prober?: ContainerProber;
-  restartTimer?: Timer;
-  /** Wall ms of the last exit, for the back-off. */
-  finishedAtMs?: number;
-}
 
 const MIN_GRACE_SECONDS = 2;
 
@@ -43,6 +33,8 @@ export class PodWorker {
   pod: Pod;
   private readonly records: ContainerRecord[];
   private podIP?: string;
+  /** The IP is still reserved in the allocator (status keeps showing it after teardown). */
+  private holdsIP = false;
   private startTime?: string;
   private sandboxReady = false;
   /** Deleting (or gone): nothing starts or restarts any more. */
@@ -76,6 +68,7 @@ export class PodWorker {
         return;
       }
       this.podIP = ip;
+      this.holdsIP = true;
       this.sandboxReady = true;
       this.startTime ??= this.ctx.clock.nowISO();
     }
@@ -165,18 +158,8 @@ export class PodWorker {
   }
 
   private recordExit(rec: ContainerRecord, exit: ExitStatus, message?: string, startedAt?: string): void {
-    const startedISO = startedAt ?? rec.state.running?.startedAt;
     rec.prober?.stop();
-    rec.prober = undefined;
-    rec.instance = undefined;
-    rec.ready = false;
-    rec.started = false;
-    rec.finishedAtMs = this.ctx.clock.now();
-    rec.state = { terminated: {
-      exitCode: exit.exitCode, reason: exit.reason, ...(message ? { message } : {}),
-      ...(startedISO ? { startedAt: startedISO } : {}), finishedAt: this.ctx.clock.nowISO(),
-      ...(rec.containerID ? { containerID: rec.containerID } : {}),
-    } } as ContainerState;
+    markExited(rec, exit, this.ctx.clock.now(), this.ctx.clock.nowISO(), message, startedAt);
   }
 
   // @doc: kubelet-restart-policy
@@ -265,7 +248,8 @@ export class PodWorker {
   }
 
   private teardownSandbox(): void {
-    if (this.podIP) this.ctx.releasePodIP(this.podIP);
+    if (this.holdsIP) this.ctx.releasePodIP(this.podIP);
+    this.holdsIP = false;
     this.sandboxReady = false;
   }
 
@@ -287,31 +271,4 @@ export class PodWorker {
   private syncStatus(): void {
     this.ctx.status.setPodStatus(this.pod, generatePodStatus(this.pod, this.view()));
   }
-}
-
-/** The pod as events name it: "besu-0_default(uid)" (format.Pod). */
-function podDesc(pod: Pod): string {
-  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
-}
-
-/** The ObjectReference container events use: the pod, with fieldPath spec.containers{name}. */
-function containerRef(pod: Pod, container: string) {
-  const { name, namespace, uid, resourceVersion } = pod.metadata;
-  return { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, resourceVersion, fieldPath: `spec.containers{${container}}` };
-}
-
-/**
- * A container's record when the worker starts. A container the API says had started before
- * was lost with the kubelet's process: it counts as exited (exit 255, reason Unknown, as after a
- * node reboot), so the restart policy decides, and restartCount carries on from the API's.
- */
-function initialRecord(spec: Container, pod: Pod, now: string): ContainerRecord {
-  const cs = pod.status?.containerStatuses?.find((c) => c.name === spec.name);
-  const base = { spec, name: spec.name, image: spec.image, ready: false, started: false, lastState: {}, restartCount: 0 };
-  if (!cs || (!cs.containerID && !cs.lastState?.terminated)) return { ...base, state: { waiting: { reason: 'ContainerCreating' } } };
-  const lost = cs.state?.terminated ?? (cs.state?.running
-    ? { exitCode: 255, reason: 'Unknown', message: 'The container was lost when the kubelet stopped', startedAt: cs.state.running.startedAt, finishedAt: now }
-    : cs.lastState?.terminated);
-  if (!lost) return { ...base, restartCount: cs.restartCount ?? 0, state: { waiting: { reason: 'ContainerCreating' } } };
-  return { ...base, imageID: cs.imageID, containerID: cs.containerID, restartCount: cs.restartCount ?? 0, lastState: cs.lastState ?? {}, state: { terminated: { ...lost, ...(cs.containerID ? { containerID: cs.containerID } : {}) } } };
 }

@@ -172,6 +172,27 @@ describe('failures written into the manifest', () => {
     }
   });
 
+  it('keeps a Besu failing readiness out of Ready, and restarts one failing liveness', async () => {
+    await client.create('pods', {
+      metadata: { name: 'sick', namespace: 'default', annotations: { 'besu.harbour.dev/fail-readiness': 'true', 'besu.harbour.dev/fail-liveness': '3s' } },
+      spec: { containers: [{
+        name: 'besu', image: 'hyperledger/besu:24.1',
+        readinessProbe: { httpGet: { path: '/readiness', port: 8545 }, periodSeconds: 1 },
+        livenessProbe: { httpGet: { path: '/liveness', port: 8545 }, periodSeconds: 1, failureThreshold: 2 },
+      }] },
+    });
+    await client.bind('default', 'sick', NODE.name);
+    const pod = await until('a liveness restart', async () => {
+      const p = await client.get('pods', 'sick', 'default');
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p;
+    });
+    expect(pod.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+    await Promise.all(kubelet.nodes.map((n) => n.flushEvents()));
+    const events = (await client.list('events', { namespace: 'default' })).items.filter((e) => e.involvedObject.name === 'sick').map((e) => `${e.reason}: ${e.message}`);
+    expect(events).toContain('Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503');
+    expect(events).toContain('Killing: Container besu failed liveness probe, will be restarted');
+  });
+
   it('OOM-kills a Besu whose memory grows past its limit', async () => {
     await client.create('pods', {
       metadata: { name: 'leaky', namespace: 'default', annotations: { 'besu.harbour.dev/memory-growth': '100Mi/s' } },

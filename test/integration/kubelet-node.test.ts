@@ -104,3 +104,28 @@ describe('a node without a pod CIDR', () => {
     expect(pod.status!.podIP).toBe(`127.249.${R}.2`);
   });
 });
+
+describe('hollow nodes: one process, many nodes', () => {
+  it('registers each node on its own IP and routes every pod to its node from one shared watch', async () => {
+    const { hollowNodes } = await import('../../kubelet/kubelet.ts');
+    const specs = hollowNodes({ count: 3, prefix: `hollow-${R}-`, firstIP: `127.0.250.${Math.min(R, 250)}`, clusterCIDR: `127.250.0.0/16` });
+    const k = await startKubelet({ client, nodes: specs, port: 0, log: () => {} });
+    kubelets.push(k);
+    const nodes = await Promise.all(specs.map((s) => client.get('nodes', s.name)));
+    expect(nodes.map((n) => n.status!.addresses![0].address)).toEqual(specs.map((s) => s.ip));
+    for (const [i, s] of specs.entries()) {
+      await client.create('pods', { metadata: { name: `h-${i}`, namespace: 'default' }, spec: { nodeName: s.name, containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+    }
+    for (const [i, s] of specs.entries()) {
+      const pod = await until(`h-${i} Running`, async () => {
+        const p = await client.get('pods', `h-${i}`, 'default');
+        return p.status?.phase === 'Running' && p;
+      });
+      expect(pod.status!.hostIP).toBe(s.ip);
+      expect(pod.status!.podIP!.startsWith(s.podCIDR!.split('.').slice(0, 3).join('.'))).toBe(true);
+      const port = nodes[i].status!.daemonEndpoints!.kubeletEndpoint!.Port;
+      const list = (await (await fetch(`http://${s.ip}:${port}/pods`)).json()) as { items: { metadata: { name: string } }[] };
+      expect(list.items.map((p) => p.metadata.name)).toEqual([`h-${i}`]);
+    }
+  });
+});

@@ -74,10 +74,24 @@ describe('ServiceLBController.sync', () => {
   });
 
   it('releases the IP and the finalizer when the Service is deleted', async () => {
-    const t = controller([lb('besu', { finalizers: [LB_CLEANUP_FINALIZER], deletionTimestamp: '2026-01-01T00:00:00Z' }, '127.200.0.1')]);
+    const t = controller([lb('besu', { finalizers: [LB_CLEANUP_FINALIZER] }, '127.200.0.1')]);
+    await t.sync('default/besu'); // already ensured: nothing to do
+    expect(t.client.calls).toEqual([]);
+    deliver(t.factory.informer('services'), 'MODIFIED', lb('besu', { finalizers: [LB_CLEANUP_FINALIZER], deletionTimestamp: '2026-01-01T00:00:00Z' }, '127.200.0.1'));
     await t.sync('default/besu');
     expect(t.client.of('patch', 'services').map((c) => c.body)).toEqual([{ metadata: { resourceVersion: expect.any(String), finalizers: null } }]);
     expect(t.logs).toContain('service-lb: default/besu: released load balancer address 127.200.0.1');
+  });
+
+  it('takes the address back from a Service that is no longer a LoadBalancer', async () => {
+    const was = lb('besu', { finalizers: [LB_CLEANUP_FINALIZER] }, '127.200.0.1');
+    const t = controller([{ ...was, spec: { ...was.spec, type: 'ClusterIP' } }]);
+    await t.sync('default/besu');
+    expect(t.client.of('patch', 'services').map((c) => c.body)).toEqual([
+      { status: { loadBalancer: { ingress: null } } },
+      { metadata: { resourceVersion: expect.any(String), finalizers: null } },
+    ]);
+    expect(t.recorder.messages()).toEqual(['Deleting load balancer', 'Deleted load balancer']);
   });
 });
 

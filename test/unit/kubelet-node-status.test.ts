@@ -6,8 +6,9 @@ import { FakeClock } from '../../client/clock.ts';
 import { ApiError } from '../../client/errors.ts';
 import { NodeLease } from '../../kubelet/node-lease.ts';
 import {
-  computeNodeStatus, nodeAllocatable, nodeCapacity, nodeStatusChanged, NodeStatusReporter, stampConditions, type MachineSpec, type NodeState,
+  computeNodeStatus, nodeAllocatable, nodeCapacity, nodeStatusChanged, stampConditions, type MachineSpec, type NodeState,
 } from '../../kubelet/node-status.ts';
+import { NodeStatusReporter } from '../../kubelet/node-status-reporter.ts';
 
 const machine: MachineSpec = { name: 'node-1', ip: '127.0.10.1', cpu: '4', memory: '8Gi', pods: 110, kubeletPort: 10250 };
 const idle: NodeState = { networkReady: true, memoryUsedBytes: 0, images: [] };

@@ -1,0 +1,209 @@
+// The cargo ships: one per node, sized by capacity, its pods as containers on deck
+// ================================================================================
+// CONCEPT   Each node is a ship. Its length follows its cpu capacity (the biggest ship spans its
+//           cell), its hull carries two gauges - cpu and memory *requested* against allocatable,
+//           the numbers the scheduler packs by - and its deck carries one container per pod. A Ready
+//           ship floats upright with a blue hull; a NotReady one lists, red; a cordoned one wears a
+//           striped band. Containers shrink to fit however many pods a ship carries, and get their
+//           name written on them when there is room.
+//           We keep one SVG element per ship and per pod and only touch attributes that changed, so
+//           a redraw with 3,000 containers is a loop of comparisons, not a rebuild.
+// REAL K8S  `kubectl describe node` (Conditions, Taints, Unschedulable, Allocated resources);
+//           `kubectl get pods -o wide` (NODE column) decides which deck a container stands on.
+// SHIPS     The ships themselves, and the containers on their decks.
+// EXAMPLE   ships.render(area, full); ships.slotOf('default/besu-0')  // { x, y, w, h } in SVG coordinates
+// SKIPPED   Zoom and pan: at 100 ships a container is a few pixels; click a ship for its list.
+
+import { cores, fit, gib, setAttr, shortName, svgEl, svgText } from './svg.js';
+
+export function createShips(layer, state) {
+  const shipEls = new Map(); // node name => { g, body, outline, title, word, deck, hull, bars, band, layout }
+  const podEls = new Map(); // pod key => { g, use, text, node }
+  const slots = new Map(); // pod key => absolute { x, y, w, h }
+  let gridKey = '';
+  let cells = new Map();
+
+  // ## Where each ship goes: a grid that keeps cells about twice as wide as tall
+  function layoutGrid(area, names) {
+    const n = Math.max(1, names.length);
+    let best = { cols: 1, score: -1 };
+    for (let cols = 1; cols <= n; cols++) {
+      const rows = Math.ceil(n / cols);
+      const score = Math.min(area.w / cols / 2.2, area.h / rows);
+      if (score > best.score) best = { cols, score };
+    }
+    const rows = Math.ceil(n / best.cols);
+    const cw = area.w / best.cols;
+    const ch = Math.min(area.h / rows, 260);
+    const maxCpu = Math.max(1, ...names.map((name) => state.nodes.get(name)?.cpu.total ?? 0));
+    cells = new Map(names.map((name, i) => {
+      const cpu = state.nodes.get(name)?.cpu.total ?? 0;
+      const pad = Math.max(4, Math.min(16, cw * 0.04));
+      const w = (cw - pad) * (0.62 + 0.38 * (cpu / maxCpu));
+      return [name, { x: area.x + (i % best.cols) * cw, y: area.y + Math.floor(i / best.cols) * ch, w, h: ch - pad }];
+    }));
+  }
+
+  /** Draws every ship and its containers; `full` forces a new layout (resize, hello). */
+  function render(area, full) {
+    const names = [...state.nodes.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const key = `${area.w}x${area.h}|${names.map((n) => `${n}:${state.nodes.get(n).cpu.total}`).join(',')}`;
+    if (full || key !== gridKey) {
+      gridKey = key;
+      layoutGrid(area, names);
+    }
+    for (const [name, e] of shipEls) {
+      if (!state.nodes.has(name)) {
+        e.g.remove();
+        shipEls.delete(name);
+      }
+    }
+    const aboard = new Map(names.map((n) => [n, []]));
+    for (const p of state.pods.values()) if (p.node) aboard.get(p.node)?.push(p);
+    slots.clear();
+    for (const name of names) drawShip(name, cells.get(name), aboard.get(name));
+    for (const [k, e] of podEls) {
+      if (!slots.has(k)) {
+        e.g.remove();
+        podEls.delete(k);
+      }
+    }
+  }
+
+  function drawShip(name, cell, pods) {
+    const node = state.nodes.get(name);
+    let e = shipEls.get(name);
+    if (!e) {
+      const g = svgEl('g', { class: 'ship', 'data-node': name }, layer);
+      const body = svgEl('g', { class: 'ship-body' }, g);
+      e = {
+        g, body,
+        outline: svgEl('rect', { class: 'outline', fill: 'transparent', stroke: 'none', rx: 6 }, body),
+        title: svgText(name, { class: 'title' }, body),
+        word: svgText('', { class: 'state-word' }, body),
+        deck: svgEl('g', { class: 'deck' }, body),
+        hull: svgEl('path', { class: 'hull' }, body),
+        band: svgEl('rect', { fill: 'url(#hatch)' }, body),
+        bandText: svgText('CORDONED', { 'font-weight': 700, fill: '#fff', stroke: '#222', 'stroke-width': 3, 'paint-order': 'stroke' }, body),
+        bars: svgEl('g', {}, body),
+        more: svgText('', { class: 'small' }, body),
+      };
+      shipEls.set(name, e);
+    }
+    const { x, y, w, h } = cell;
+    const fs = Math.max(11, Math.min(16, h * 0.12));
+    const hullH = Math.max(8, Math.min(46, h * 0.3));
+    const deckY = fs + 6;
+    const deckH = Math.max(4, h - hullH - deckY - 2);
+    const down = node.ready !== 'Ready';
+    setAttr(e.g, 'transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+    setAttr(e.g, 'class', `ship ${node.ready === 'Ready' ? 'ready' : 'down'}${node.ready === 'Unknown' ? ' unknown' : ''}${node.cordoned ? ' cordoned' : ''}`);
+    setAttr(e.outline, 'width', w.toFixed(1));
+    setAttr(e.outline, 'height', h.toFixed(1));
+    setAttr(e.title, 'x', 4);
+    setAttr(e.title, 'y', fs);
+    setAttr(e.title, 'font-size', fs);
+    const captain = state.components.find((c) => c.name === `kubelet/${name}`);
+    const words = [down ? 'NotReady' : 'Ready'];
+    if (node.cordoned) words.push('cordoned');
+    if (captain && captain.state !== 'running') words.push(`kubelet ${captain.state}`);
+    setAttr(e.word, 'x', Math.min(w * 0.45, 4 + (name.length + 1) * fs * 0.62));
+    setAttr(e.word, 'y', fs);
+    setAttr(e.word, 'font-size', fs * 0.9);
+    e.word.textContent = fit(words.join(' \u00B7 '), Math.max(6, Math.floor((w * 0.55) / (fs * 0.5))));
+    // The hull: a trapezoid under the deck.
+    const top = h - hullH;
+    const slope = Math.min(hullH * 0.6, w * 0.08);
+    setAttr(e.hull, 'd', `M0 ${top}H${w.toFixed(1)}L${(w - slope).toFixed(1)} ${h}H${slope.toFixed(1)}Z`);
+    setAttr(e.band, 'x', 0);
+    setAttr(e.band, 'y', top - 5);
+    setAttr(e.band, 'width', node.cordoned ? w.toFixed(1) : 0);
+    setAttr(e.band, 'height', 5);
+    setAttr(e.bandText, 'x', w * 0.5);
+    setAttr(e.bandText, 'y', top - 7);
+    setAttr(e.bandText, 'font-size', fs * 0.8);
+    setAttr(e.bandText, 'display', node.cordoned ? 'inline' : 'none');
+    drawBars(e.bars, node, w, top, hullH, slope);
+    drawDeck(e, { x: 4, y: deckY, w: w - 8, h: deckH }, pods, x, y);
+  }
+
+  // Two gauges in the hull: requested cpu and memory against allocatable.
+  function drawBars(g, node, w, top, hullH, slope) {
+    const rows = [['cpu', node.cpu, `cpu ${cores(node.cpu.used)} / ${cores(node.cpu.total)}`],
+      ['mem', node.memory, `mem ${gib(node.memory.used)} / ${gib(node.memory.total)}`]];
+    const sig = `${w}|${hullH}|${rows.map((r) => r[2]).join('|')}`;
+    if (g.dataset.sig === sig) return;
+    g.dataset.sig = sig;
+    g.replaceChildren();
+    const withText = hullH >= 28;
+    const barH = withText ? (hullH - 8) / 2 : Math.max(2, (hullH - 4) / 2);
+    rows.forEach(([kind, r, label], i) => {
+      const bx = slope + 4;
+      const bw = Math.max(4, w - 2 * slope - 8);
+      const by = top + 3 + i * (barH + 2);
+      svgEl('rect', { class: 'bar-bg', x: bx, y: by, width: bw, height: barH }, g);
+      svgEl('rect', { class: `bar-${kind}`, x: bx, y: by, width: bw * Math.min(1, r.total ? r.used / r.total : 0), height: barH }, g);
+      if (withText) svgText(label, { class: 'bar-text', x: bx + 4, y: by + barH - 3, 'font-size': Math.min(13, barH - 1), fill: '#16324f' }, g);
+    });
+  }
+
+  // ## The deck: the largest container size at which every pod fits
+  function drawDeck(e, deck, pods, shipX, shipY) {
+    pods.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    let cw = 64;
+    let ch = 30;
+    let cols = 1;
+    let rows = 1;
+    for (;;) {
+      const gap = Math.max(1, cw * 0.08);
+      cols = Math.max(1, Math.floor((deck.w + gap) / (cw + gap)));
+      rows = Math.max(1, Math.floor((deck.h + gap) / (ch + gap)));
+      if (cols * rows >= pods.length || cw <= 5) break;
+      cw *= 0.88;
+      ch *= 0.88;
+    }
+    const gap = Math.max(1, cw * 0.08);
+    const shown = Math.min(pods.length, cols * rows);
+    const labels = cw >= 38;
+    for (let i = 0; i < shown; i++) {
+      const p = pods[i];
+      const px = deck.x + (i % cols) * (cw + gap);
+      const py = deck.y + deck.h - (Math.floor(i / cols) + 1) * (ch + gap) + gap; // stacked from the deck up
+      slots.set(p.key, { x: shipX + px, y: shipY + py, w: cw, h: ch });
+      drawPod(e.deck, p, px, py, cw, ch, labels);
+    }
+    e.more.textContent = shown < pods.length ? `+${pods.length - shown} more` : '';
+    setAttr(e.more, 'x', deck.x + deck.w - 60);
+    setAttr(e.more, 'y', deck.y + 10);
+  }
+
+  function drawPod(deck, p, x, y, w, h, labels) {
+    let e = podEls.get(p.key);
+    if (!e) {
+      const g = svgEl('g', { 'data-pod': p.key }, deck);
+      e = { g, use: svgEl('use', {}, g), text: null };
+      podEls.set(p.key, e);
+    } else if (e.g.parentNode !== deck) deck.appendChild(e.g); // moved to another ship
+    setAttr(e.g, 'class', `pod tone-${p.tone}${landing.has(p.key) ? ' landing' : ''}`);
+    setAttr(e.g, 'transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+    setAttr(e.use, 'href', `#s-${p.tone}`);
+    setAttr(e.use, 'width', w.toFixed(1));
+    setAttr(e.use, 'height', h.toFixed(1));
+    if (labels) {
+      if (!e.text) e.text = svgText('', { 'text-anchor': 'end' }, e.g);
+      setAttr(e.text, 'x', (w - 3).toFixed(1));
+      setAttr(e.text, 'y', (h * 0.68).toFixed(1));
+      setAttr(e.text, 'font-size', Math.min(13, h * 0.48).toFixed(1));
+      const label = shortName(p.name);
+      if (e.text.textContent !== label) e.text.textContent = label;
+    } else if (e.text) {
+      e.text.remove();
+      e.text = null;
+    }
+  }
+
+  /** Pods the crane is still carrying: their deck container stays invisible until it lands. */
+  const landing = new Set();
+
+  return { render, slotOf: (key) => slots.get(key), landing, podElement: (key) => podEls.get(key)?.g };
+}

@@ -78,10 +78,12 @@ export class LeaderElector {
     this.o = {
       namespace: 'kube-system', identity: `${hostname()}_${Math.random().toString(36).slice(2, 10)}`,
       leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2, releaseOnCancel: true,
-      log: (m: string) => console.warn(m), ...options,
+      log: (m: string) => console.warn(m),
+      // An option passed as `undefined` means "use the default", not "no value".
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LeaderElectionOptions),
     };
     this.identity = this.o.identity;
-    if (this.o.leaseDurationSeconds <= this.o.renewDeadlineSeconds) throw new Error('leaseDuration must exceed renewDeadline');
+    if (!(this.o.leaseDurationSeconds > this.o.renewDeadlineSeconds)) throw new Error('leaseDuration must exceed renewDeadline');
   }
 
   /** Whether we hold the lease right now. */

@@ -53,7 +53,7 @@ export interface DashboardOptions {
   /** The cluster's clock (its time scale sets Lease expiry and the hints' seconds). @default realClock(1) */
   clock?: Clock;
   /** The scheduler's endpoint for full decisions. @example "http://127.0.0.1:10259" @default the annotation only */
-  schedulerUrl?: string;
+  schedulerUrl?: string | (() => string | undefined);
   /** Where a node's kube-proxy serves /rules. @default (node, ip) => `http://${ip}:10256/rules` */
   proxyRulesUrl?: (node: string, ip: string) => string;
   /** Folder of manifests for "apply example". @default the repository's examples/ */

@@ -112,8 +112,8 @@ function rank(nodes: NodeVerdict[]): NodeVerdict[] {
 
 export interface WhyOptions {
   model: HarbourModel;
-  /** The scheduler's endpoint, e.g. "http://127.0.0.1:10259". @default none: the annotation only */
-  schedulerUrl?: string;
+  /** The scheduler's endpoint, e.g. "http://127.0.0.1:10259" (or a function, if it moves). @default none: the annotation only */
+  schedulerUrl?: string | (() => string | undefined);
   /** Where a node's kube-proxy serves its rules. @default (node, ip) => `http://${ip}:10256/rules` */
   proxyRulesUrl?: (node: string, ip: string) => string;
 }
@@ -137,9 +137,10 @@ export async function podWhy(o: WhyOptions, namespace: string, name: string): Pr
   if (!pod || !view) return undefined;
   let decision: Decision | undefined;
   let decisionNote: string | undefined;
-  if (o.schedulerUrl) {
+  const schedulerUrl = typeof o.schedulerUrl === 'function' ? o.schedulerUrl() : o.schedulerUrl;
+  if (schedulerUrl) {
     try {
-      const res = await fetch(`${o.schedulerUrl}/explanations/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`, { signal: AbortSignal.timeout(1500) });
+      const res = await fetch(`${schedulerUrl}/explanations/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`, { signal: AbortSignal.timeout(1500) });
       if (res.ok) decision = decisionFromExplanation((await res.json()) as Record<string, unknown>);
       else decisionNote = 'the scheduler has no record of this pod (it restarted, or another replica decided)';
     } catch {

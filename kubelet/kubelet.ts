@@ -209,3 +209,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     },
   };
 }
+
+// REAL WORLD
+// A real kubelet watches pods with the field selector spec.nodeName=<node> (one watch per node),
+// and kubemark runs each hollow node as its own pod with its own kubelet. Sharing one informer is
+// our saving for scale tests; several processes each hosting many nodes would each watch every
+// bound pod (field selectors cannot say "one of these nodes").

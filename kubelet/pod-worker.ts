@@ -272,3 +272,9 @@ export class PodWorker {
     this.ctx.status.setPodStatus(this.pod, generatePodStatus(this.pod, this.view()));
   }
 }
+
+// REAL WORLD
+// The real pod worker is a goroutine per pod fed by a channel of updates, re-running one
+// idempotent syncPod (compute the actions from spec and runtime state, then do them) on every
+// change, on PLEG events and every minute. We drive the same steps directly from events
+// (container exited, back-off elapsed, deletion seen), which reads more simply but re-checks less.

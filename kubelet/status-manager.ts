@@ -171,3 +171,8 @@ export class StatusManager {
     this.written.delete(key);
   }
 }
+
+// REAL WORLD
+// The real status manager also re-checks every pod every 10 s (syncBatch) and compares against a
+// versioned cache of what it sent; it patches with a two-way strategic merge patch that carries the
+// pod's uid as a precondition.

@@ -43,6 +43,12 @@ export async function deleteObject(store: RegistryStore, def: ResourceDef, ns: s
     }
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw staleConflict(def, name);
 
+    // Orphan and Foreground propagation are finalizers the garbage collector honours: the
+    // object waits, with deletionTimestamp set, until the collector has dealt with its dependents.
+    const policyFinalizer = propagationFinalizer(options);
+    if (policyFinalizer && !current.metadata.finalizers?.includes(policyFinalizer)) {
+      current.metadata.finalizers = [...(current.metadata.finalizers ?? []), policyFinalizer];
+    }
     const grace = def.plural === 'namespaces' ? 0 : gracePeriod(def, current, options);
     const waiting = def.plural === 'namespaces' || grace > 0 || (current.metadata.finalizers?.length ?? 0) > 0;
     if (waiting) {
@@ -58,6 +64,13 @@ export async function deleteObject(store: RegistryStore, def: ResourceDef, ns: s
     if (result.why === 'notfound') throw notFound(def, name);
   }
   throw conflict(def, name, 'too many concurrent writers; please retry');
+}
+
+/** The finalizer a propagation policy asks for (DeletionPropagation in metav1), if any. */
+function propagationFinalizer(options: DeleteOptions & { orphanDependents?: boolean }): string | undefined {
+  if (options.propagationPolicy === 'Orphan' || options.orphanDependents === true) return 'orphan';
+  if (options.propagationPolicy === 'Foreground') return 'foregroundDeletion';
+  return undefined;
 }
 
 /**

@@ -32,6 +32,8 @@ export const state = {
   leases: new Map(),
   components: [],
   writes: [],
+  /** When each write arrived (performance.now()), for the writes-per-second figure. */
+  writeTimes: [],
   /** Server clock minus ours, so ages computed here match the server's timestamps. */
   skewMs: 0,
 };
@@ -112,6 +114,8 @@ function applyChange(c) {
   if (c.t === 'api') return void (state.api = c.v);
   if (c.t === 'write') {
     state.writes.push(c.v);
+    state.writeTimes.push(performance.now());
+    if (state.writeTimes.length > 5000) state.writeTimes.splice(0, 1000);
     if (state.writes.length > 60) state.writes.splice(0, state.writes.length - 40);
     return;
   }

@@ -167,3 +167,9 @@ export class ContainerRuntime {
 function logKey(pod: Pod, container: string): string {
   return `${pod.metadata.uid}/${container}`;
 }
+
+// REAL WORLD
+// A real kubelet talks to containerd or CRI-O over gRPC (the CRI), and containers are Linux
+// processes in their own namespaces and cgroups; they outlive a kubelet restart, which finds them
+// again through the runtime (ListContainers) instead of restarting them. Ours live in the kubelet's
+// process, so a kubelet restart is always a "node reboot" for its pods.

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEtcd, freePort } from '../cluster/etcd.ts';
 import { realClock } from '../client/clock.ts';
+import { isAlreadyExists, networkErrorCode } from '../client/errors.ts';
 import { KubeClient } from '../client/rest.ts';
 import { hollowNodes, startKubelet } from '../kubelet/kubelet.ts';
 
@@ -50,6 +51,20 @@ const etcd = await startEtcd({ dataDir: join(dir, 'etcd'), clientPort: 0, peerPo
 const apiPort = await freePort();
 const apiserver = spawn(process.execPath, ['--import', 'tsx', 'apiserver/main.ts', '--etcd-servers', etcd.url, '--port', String(apiPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
 const url = `http://127.0.0.1:${apiPort}`;
+// Whatever happens, the processes we started go with us.
+const cleanup = async () => {
+  apiserver.kill('SIGTERM');
+  await etcd.stop().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+};
+process.on('uncaughtException', (e) => {
+  console.error(e);
+  void cleanup().then(() => process.exit(1));
+});
+process.on('unhandledRejection', (e) => {
+  console.error(e);
+  void cleanup().then(() => process.exit(1));
+});
 for (let i = 0; ; i++) {
   if ((await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) break;
   if (i > 300) throw new Error('apiserver did not come up');
@@ -78,10 +93,20 @@ let next = 0;
 const creator = async () => {
   for (let i = next++; i < total; i = next++) {
     const node = `hollow-${(i % nodeCount) + 1}`;
-    await client.create('pods', {
-      metadata: { name: `pod-${i}`, namespace: 'default', labels: { app: 'density' } },
-      spec: { nodeName: node, containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '10m', memory: '10Mi' } } }] },
-    });
+    // A POST cut off by a closing keep-alive socket is not retried by the client (it may have
+    // landed); here we retry, and take "already exists" as the earlier attempt having worked.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.create('pods', {
+          metadata: { name: `pod-${i}`, namespace: 'default', labels: { app: 'density' } },
+          spec: { nodeName: node, containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '10m', memory: '10Mi' } } }] },
+        });
+        break;
+      } catch (e) {
+        if (isAlreadyExists(e)) break;
+        if (!networkErrorCode(e) || attempt >= 5) throw e;
+      }
+    }
   }
 };
 await Promise.all(Array.from({ length: 32 }, creator));
@@ -134,8 +159,5 @@ row('GC pauses in the window', `${gcPauses.length}, longest ${Math.max(0, ...gcP
 row('status patches / events', `${kubelet.statusManager.patches} / ${recordEvents ? 'on' : 'off'}`);
 
 await kubelet.stop();
-apiserver.kill('SIGTERM');
-await new Promise((r) => apiserver.once('exit', r));
-await etcd.stop();
-rmSync(dir, { recursive: true, force: true });
+await cleanup();
 process.exit(0);

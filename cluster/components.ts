@@ -13,6 +13,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuiltComponents } from './build.ts';
 import type { ClusterConfig, ShipConfig } from './config.ts';
 import { etcdArgs } from './etcd.ts';
 import type { ComponentSpec } from './supervisor.ts';
@@ -30,6 +31,8 @@ export interface ClusterPaths {
 export interface ComponentDeps {
   /** True once the node's Ready condition is True (read from the launcher's informer). */
   nodeReady(name: string): boolean;
+  /** Bundled mains (build.ts); a main without one runs with tsx. @default none: all run with tsx */
+  built?: BuiltComponents;
 }
 
 /** Ships' words for each component, used in progress lines and the view. */
@@ -46,16 +49,10 @@ export const SHIPS_WORDS: Record<string, string> = {
 export function componentSpecs(config: ClusterConfig, paths: ClusterPaths, deps: ComponentDeps): ComponentSpec[] {
   const { ports, network, timeScale } = config;
   const ts = String(timeScale);
-  const tsx = (main: string, args: string[]) => ({
-    command: process.execPath,
-    args: ['--import', 'tsx', main, ...args],
-    cwd: paths.root,
-    unavailable: () => (existsSync(join(paths.root, main)) ? undefined : `${main} is not written yet`),
-  });
+  const run = (main: string, args: string[]) => program(main, args, paths, deps);
   const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
   const apiUrl = `http://127.0.0.1:${ports.apiserver}`;
   const kubeconfig = ['--kubeconfig', paths.kubeconfig];
-  const hasControllerManager = existsSync(join(paths.root, 'controllers/main.ts'));
 
   const specs: ComponentSpec[] = [
     {
@@ -65,40 +62,63 @@ export function componentSpecs(config: ClusterConfig, paths: ClusterPaths, deps:
     },
     {
       name: 'kube-apiserver', role: 'control-plane',
-      ...tsx('apiserver/main.ts', ['--etcd-servers', etcdUrl, '--bind-address', '127.0.0.1', '--port', String(ports.apiserver),
+      ...run('apiserver/main.ts', ['--etcd-servers', etcdUrl, '--bind-address', '127.0.0.1', '--port', String(ports.apiserver),
         '--service-cluster-ip-range', network.serviceClusterIPRange, '--service-node-port-range', network.serviceNodePortRange,
         '--time-scale', ts]),
       healthy: () => httpOk(`${apiUrl}/healthz`),
     },
     {
       name: 'kube-scheduler', role: 'control-plane',
-      ...tsx('scheduler/main.ts', [...kubeconfig, '--leader-elect', '--time-scale', ts, '--port', String(ports.scheduler)]),
+      ...run('scheduler/main.ts', [...kubeconfig, '--leader-elect', '--time-scale', ts, '--port', String(ports.scheduler)]),
       healthy: () => httpOk(`http://127.0.0.1:${ports.scheduler}/healthz`),
     },
     {
       name: 'kube-controller-manager', role: 'control-plane',
-      ...tsx('controllers/main.ts', [...kubeconfig, '--leader-elect', '--time-scale', ts,
+      ...run('controllers/main.ts', [...kubeconfig, '--leader-elect', '--time-scale', ts,
         '--cluster-cidr', network.clusterCIDR, '--load-balancer-cidr', network.loadBalancerCIDR]),
       // It serves no health endpoint (ours has no --port yet); it says when its caches are synced.
       readyLine: /caches synced, controllers running/,
     },
   ];
-  config.ships.forEach((ship, i) => {
-    specs.push({
-      name: `kubelet/${ship.name}`, role: 'node', node: ship.name,
-      ...tsx('kubelet/main.ts', [...kubeconfig, ...kubeletArgs(ship, i, config, hasControllerManager)]),
-      healthy: async () => deps.nodeReady(ship.name),
-    });
-  });
-  for (const ship of config.ships) {
-    specs.push({
-      name: `kube-proxy/${ship.name}`, role: 'node', node: ship.name,
-      ...tsx('proxy/main.ts', [...kubeconfig, '--node-name', ship.name, '--node-ip', ship.ip, '--time-scale', ts,
-        '--cluster-cidr', network.clusterCIDR, '--healthz-port', String(ports.proxyHealthz)]),
-      healthy: () => httpOk(`http://${ship.ip}:${ports.proxyHealthz}/healthz`),
-    });
-  }
+  // Kubelets first: the launcher's progress lists them before the proxies.
+  const ships = config.ships.map((ship, i) => shipSpecs(ship, i, config, paths, deps));
+  specs.push(...ships.map(([kubelet]) => kubelet), ...ships.map(([, proxy]) => proxy));
   return specs;
+}
+
+/**
+ * One ship's crew: its kubelet and its kube-proxy. Used at launch and when a ship joins later.
+ * @param index the ship's position, which picks its fallback pod CIDR
+ * @param kubeconfig the file both use. @default paths.kubeconfig (a chaos node link passes its own)
+ */
+export function shipSpecs(ship: ShipConfig, index: number, config: ClusterConfig, paths: ClusterPaths, deps: ComponentDeps,
+  kubeconfig = paths.kubeconfig): [ComponentSpec, ComponentSpec] {
+  const { ports, network } = config;
+  const ts = String(config.timeScale);
+  const hasControllerManager = existsSync(join(paths.root, 'controllers/main.ts'));
+  return [
+    {
+      name: `kubelet/${ship.name}`, role: 'node', node: ship.name,
+      ...program('kubelet/main.ts', ['--kubeconfig', kubeconfig, ...kubeletArgs(ship, index, config, hasControllerManager)], paths, deps),
+      healthy: async () => deps.nodeReady(ship.name),
+    },
+    {
+      name: `kube-proxy/${ship.name}`, role: 'node', node: ship.name,
+      ...program('proxy/main.ts', ['--kubeconfig', kubeconfig, '--node-name', ship.name, '--node-ip', ship.ip, '--time-scale', ts,
+        '--cluster-cidr', network.clusterCIDR, '--healthz-port', String(ports.proxyHealthz)], paths, deps),
+      healthy: () => httpOk(`http://${ship.ip}:${ports.proxyHealthz}/healthz`),
+    },
+  ];
+}
+
+/** How to run one of our programs: its bundle when there is one, else the .ts file with tsx. */
+function program(main: string, args: string[], paths: ClusterPaths, deps: ComponentDeps) {
+  return {
+    command: process.execPath,
+    args: deps.built?.[main] ? ['--enable-source-maps', deps.built[main], ...args] : ['--import', 'tsx', main, ...args],
+    cwd: paths.root,
+    unavailable: () => (existsSync(join(paths.root, main)) ? undefined : `${main} is not written yet`),
+  };
 }
 
 function kubeletArgs(ship: ShipConfig, index: number, config: ClusterConfig, hasControllerManager: boolean): string[] {

@@ -23,9 +23,13 @@ export interface ControlApi {
   close(): Promise<void>;
 }
 
+/** More routes served on the same port (the chaos routes); answers true when it handled the request. */
+export type ExtraRoutes = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
 /** Serves the control API for `supervisor` on 127.0.0.1:port; resolves once it listens. */
-export function startControlApi(supervisor: Supervisor, port: number): Promise<ControlApi> {
+export function startControlApi(supervisor: Supervisor, port: number, extra?: ExtraRoutes): Promise<ControlApi> {
   const server = http.createServer((req, res) => {
+    if (extra?.(req, res)) return;
     const send = (code: number, body: unknown) =>
       res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body, null, 2) + '\n');
     const url = new URL(req.url ?? '/', 'http://launcher');

@@ -22,13 +22,14 @@ import { startLineOutput, startLogOutput } from './view/lines.ts';
 import { startTerminalView } from './view/terminal.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = `usage: npm run cluster [-- --config FILE] [--fresh] [--logs] [--nodes N] [--dir DIR] [--time-scale X]
+const USAGE = `usage: npm run cluster [-- --config FILE] [--fresh] [--logs] [--nodes N] [--dir DIR] [--time-scale X] [--tsx]
                       [${Object.values(PORT_FLAGS).join(' PORT] [')} PORT]
   --config FILE   cluster config (default examples/cluster.yaml)
   --fresh         wipe the state folder (etcd's data included) first
   --logs          print every process's log lines instead of the harbour view
   --nodes N       run N ships (sizes repeat the config's ships in turn)
-  --dir DIR       state folder: etcd data, kubeconfig, logs, launcher.json (default .cluster)`;
+  --dir DIR       state folder: etcd data, kubeconfig, logs, launcher.json (default .cluster)
+  --tsx           run the components' .ts files with tsx instead of a bundle (slower start)`;
 
 function fail(message: string, code = 2): never {
   console.error(`cluster: ${message}`);
@@ -46,6 +47,7 @@ try {
       nodes: { type: 'string' },
       dir: { type: 'string', default: '.cluster' },
       'time-scale': { type: 'string' },
+      tsx: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
       ...portOptions,
     },
@@ -85,7 +87,7 @@ const rel = relative(process.cwd(), dir);
 const shown = rel && !rel.startsWith('..') ? rel : dir;
 let cluster: RunningCluster;
 try {
-  cluster = await launchCluster({ config, root: ROOT, dir, fresh: Boolean(values.fresh), print: (l) => console.log(l) });
+  cluster = await launchCluster({ config, root: ROOT, dir, fresh: Boolean(values.fresh), bundle: !values.tsx, print: (l) => console.log(l) });
 } catch (err) {
   if (err instanceof PreflightError || err instanceof LaunchError) fail(err.message, 1);
   throw err;

@@ -86,16 +86,29 @@ export class Supervisor extends EventEmitter {
   constructor(specs: ComponentSpec[], private readonly options: SupervisorOptions = {}) {
     super();
     this.clock = options.clock ?? realClock(1);
-    for (const spec of specs) {
-      const reason = spec.unavailable?.();
-      const status: ComponentStatus = { name: spec.name, role: spec.role, node: spec.node, state: reason ? 'unavailable' : 'stopped', restarts: 0, since: Date.now(), message: reason };
-      this.entries.set(spec.name, { spec, status, wanted: false, backoff: new Backoff({ initialMs: 1000, capMs: 30_000, jitter: 0 }), tail: [] });
-    }
+    for (const spec of specs) this.add(spec);
   }
 
   /** Every component in start order. */
   list(): ComponentStatus[] {
     return [...this.entries.values()].map((e) => ({ ...e.status }));
+  }
+
+  /** Adds a component (a ship joining); it starts when start(name) is called. */
+  add(spec: ComponentSpec): void {
+    if (this.entries.has(spec.name)) throw new Error(`component "${spec.name}" already exists`);
+    const reason = spec.unavailable?.();
+    const status: ComponentStatus = { name: spec.name, role: spec.role, node: spec.node, state: reason ? 'unavailable' : 'stopped', restarts: 0, since: Date.now(), message: reason };
+    this.entries.set(spec.name, { spec, status, wanted: false, backoff: new Backoff({ initialMs: 1000, capMs: 30_000, jitter: 0 }), tail: [] });
+    this.emit('change', { ...status });
+  }
+
+  /** Forgets a component (a ship leaving). @throws if its process still runs: stop() it first */
+  remove(name: string): void {
+    const e = this.entry(name);
+    if (e.proc && !e.proc.exitStatus()) throw new Error(`${name} is still running; stop it first`);
+    e.retry?.cancel();
+    this.entries.delete(name);
   }
 
   has(name: string): boolean {

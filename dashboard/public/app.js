@@ -113,7 +113,10 @@ function applyChange(c) {
   if (c.t === 'components') return void (state.components = c.v);
   if (c.t === 'api') return void (state.api = c.v);
   if (c.t === 'write') {
-    state.writes.push(c.v);
+    // Watches of different kinds arrive in their own order; the ledger reads in revision order.
+    let i = state.writes.length;
+    while (i > 0 && state.writes[i - 1].revision > c.v.revision) i--;
+    state.writes.splice(i, 0, c.v);
     state.writeTimes.push(performance.now());
     if (state.writeTimes.length > 5000) state.writeTimes.splice(0, 1000);
     if (state.writes.length > 60) state.writes.splice(0, state.writes.length - 40);

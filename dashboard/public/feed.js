@@ -39,7 +39,7 @@ export function createFeed(state, { onSelect }) {
     if (newest && newest.revision === lastWrite && writesEl.childElementCount) return;
     const previous = lastWrite;
     lastWrite = newest?.revision ?? 0;
-    const rows = state.writes.slice(-8).reverse();
+    const rows = state.writes.slice(-6).reverse();
     writesEl.replaceChildren(...rows.map((w) => h('li', { class: w.revision > previous && previous ? 'fresh' : '', title: w.key },
       h('span', { class: 'rev' }, `rev ${w.revision}`), h('span', { class: `op op-${w.op}` }, w.op), w.key)));
     const since = performance.now() - 5000;

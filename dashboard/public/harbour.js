@@ -53,9 +53,9 @@ export function createHarbour(svg, state, { onSelect, stats }) {
   function layout() {
     const W = Math.max(600, svg.clientWidth);
     const H = Math.max(400, svg.clientHeight);
-    const ctrlW = Math.min(560, W * 0.58);
+    const ctrlW = Math.min(600, W * 0.62);
     const dockW = Math.min(270, W * 0.26);
-    const railY = 150;
+    const railY = 152;
     return {
       W, H, railY,
       control: { x: 8, y: 6, w: ctrlW, h: 134 },
@@ -95,7 +95,7 @@ export function createHarbour(svg, state, { onSelect, stats }) {
       const g = svgEl('g', { class: `cabin state-${cls}`, 'data-comp': name }, control);
       const cx = x + 4 + i * cw;
       svgEl('rect', { class: 'box outline', x: cx, y, width: cw - 6, height: h - 32, rx: 6 }, g);
-      svgText(label === 'controller-manager' ? 'controller-mgr' : label, { x: cx + 6, y: y + 18, 'font-size': 15, class: 'title' }, g);
+      svgText(label === 'controller-manager' ? 'controller-mgr' : label, { x: cx + 6, y: y + 18, 'font-size': 14, class: 'title' }, g);
       svgText(words, { x: cx + 6, y: y + 35, 'font-size': 12, class: 'small' }, g);
       svgText(word, { x: cx + 6, y: y + 56, 'font-size': 14, 'font-weight': 700 }, g);
       const extra = c.leader ? `leader: ${c.leader}` : c.restarts ? `restarts: ${c.restarts}` : '';
@@ -161,7 +161,7 @@ export function createHarbour(svg, state, { onSelect, stats }) {
     crane.replaceChildren();
     const { railY, dock: d, W } = area;
     svgEl('path', { class: 'crane', d: `M${d.x + d.w + 8} ${area.H - 6}V${railY}M${d.x + 20} ${railY}H${W - 8}` }, crane);
-    svgText('crane rail (kube-scheduler binds pods to ships)', { x: d.x + d.w + 18, y: railY - 4, 'font-size': 12, class: 'small' }, crane);
+    svgText('crane rail: kube-scheduler binds pods to ships', { x: W - 10, y: railY - 5, 'font-size': 12, class: 'small', 'text-anchor': 'end' }, crane);
     for (const [k, v] of Object.entries({ x: 0, y: railY, width: W, height: area.H })) clip.setAttribute(k, String(v));
   }
 

@@ -50,8 +50,13 @@ export function createPanels(root, state, { filterEvents, refresh }) {
     const map = { pod: state.pods, node: state.nodes, service: state.services, rc: state.rcs }[what?.kind];
     return what?.kind === 'component' ? JSON.stringify(state.components.find((c) => c.name === what.key)) : JSON.stringify(map?.get(what.key));
   }
+  let welcomeFor;
   function refreshLive() {
-    if (!current) return;
+    if (!current) {
+      if (welcomeFor !== state.launcher) draw();
+      welcomeFor = state.launcher;
+      return;
+    }
     const v = viewOf(current);
     if (v === lastView) return;
     lastView = v;

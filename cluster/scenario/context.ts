@@ -1,0 +1,289 @@
+// The scenario context: the verbs of api.ts, each leaving a line on the timeline
+// ==============================================================================
+// CONCEPT   `s` in a scenario body. Every verb either reads the cluster (through the apiserver, or
+//           a Besu pod's JSON-RPC), acts on it (apply, delete, chaos) or waits for it (until,
+//           holds, sleep), and says so on the timeline. Waiting is polling, every 200 ms of wall
+//           time, with deadlines in Kubernetes time scaled to the wall clock plus a fixed slack
+//           (processes take real seconds to start whatever the time scale). A failure anywhere
+//           becomes a StepFailure naming the step it happened in.
+// REAL K8S  test/e2e/framework (wait.PollUntilContextTimeout, framework.ExpectNoError); kubectl's
+//           create for apply.
+// SHIPS     The instructor's hands and eyes during the lesson.
+// EXAMPLE   await s.until('node-2 is NotReady', async () => !nodeReady(await s.node('node-2')), '60s')
+//           => "[+  4.4 s | k8s   44 s]    ✔ node-2 is NotReady (after 4.4 s, k8s 44 s)"
+// SKIPPED   server-side apply: `apply` creates (a scenario starts in a fresh namespace).
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseAllDocuments } from 'yaml';
+import type { Event, KubeObject, Node, Pod } from '../../api/types.ts';
+import { resourceInfo } from '../../client/resources.ts';
+import type { KubeClient } from '../../client/rest.ts';
+import type { Chaos } from '../chaos/chaos.ts';
+import { parseDuration } from '../chaos/timings.ts';
+import type { Check, EventFilter, Prediction, ScenarioContext } from './api.ts';
+import { kubernetesSpan, type Timeline } from './timeline.ts';
+
+/** A failure, with the step it happened in. */
+export class StepFailure extends Error {
+  constructor(readonly step: string, message: string) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+/** Thrown by a check to say "not yet, because ..."; the last reason shows if the wait times out. */
+export class NotYet extends Error {}
+
+/** @example throw notYet(`node-2 is still ${readyStatus(node)}`) */
+export function notYet(reason: string): NotYet {
+  return new NotYet(reason);
+}
+
+export interface ContextOptions {
+  ns: string;
+  chaos: Chaos;
+  timeline: Timeline;
+  kubeconfig: string;
+  /** Pause at predictions (when stdin is a terminal). @default true */
+  pause?: boolean;
+  /** Wall-clock ms added to every deadline. @default 15000 */
+  slackMs?: number;
+  /** Where guesses are read from. @default process.stdin */
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+const POLL_MS = 200;
+
+export class Context implements ScenarioContext {
+  readonly ns: string;
+  readonly chaos: Chaos;
+  readonly client: KubeClient;
+  readonly timeScale: number;
+  readonly ships: ScenarioContext['ships'];
+  /** The step running now (named in failures). */
+  current = '(before the first step)';
+  private readonly t: Timeline;
+  private stepCount = 0;
+
+  constructor(private readonly options: ContextOptions) {
+    this.ns = options.ns;
+    this.chaos = options.chaos;
+    this.client = options.chaos.client;
+    this.timeScale = options.chaos.timeScale;
+    this.ships = options.chaos.harbour.ships.map(({ name, ip, cpu, memory }) => ({ name, ip, cpu, memory }));
+    this.t = options.timeline;
+  }
+
+  // ## Narration
+
+  async step<T>(title: string, fn: () => Promise<T> | T): Promise<T> {
+    this.current = `${++this.stepCount}. ${title}`;
+    this.t.line('\u25b6', `Step ${this.current}`);
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof StepFailure) throw err;
+      throw new StepFailure(this.current, (err as Error).message);
+    }
+  }
+
+  say(text: string): void {
+    this.t.line(' ', text, 2);
+  }
+
+  async predict(question: string, choices?: readonly string[]): Promise<Prediction> {
+    this.t.line('?', `PREDICT: ${question}${choices?.length ? `  [${choices.join(' | ')}]` : ''}`, 2);
+    const guess = await this.ask();
+    const t = this.t;
+    return {
+      question, guess,
+      reveal(answer: string, why?: string) {
+        const verdict = guess ? (guess.trim().toLowerCase() === answer.toLowerCase() ? ` (you said ${guess}: right!)` : ` (you said ${guess})`) : '';
+        t.line('!', `REVEAL: ${answer}${verdict}`, 2);
+        if (why) t.detail(why);
+      },
+    };
+  }
+
+  private async ask(): Promise<string | undefined> {
+    const input = this.options.input ?? process.stdin;
+    if (this.options.pause === false) return undefined;
+    if (!input.isTTY) {
+      this.t.detail('(not a terminal, so no pause: run with a terminal to discuss, or pass --no-pause to silence this)');
+      return undefined;
+    }
+    const rl = createInterface({ input, output: process.stdout });
+    const answer = await new Promise<string>((resolve) => rl.question('      discuss, then type a guess or just press Enter to reveal > ', resolve));
+    rl.close();
+    return answer.trim() || undefined;
+  }
+
+  // ## Acting
+
+  async apply(manifest: string | KubeObject | KubeObject[]): Promise<KubeObject[]> {
+    const objects = typeof manifest === 'string'
+      ? parseAllDocuments(manifest).map((d) => d.toJSON() as KubeObject).filter(Boolean)
+      : Array.isArray(manifest) ? manifest : [manifest];
+    const created: KubeObject[] = [];
+    for (const obj of objects) {
+      const info = resourceInfo(obj.kind!);
+      const metadata = { ...obj.metadata, ...(info.namespaced ? { namespace: obj.metadata?.namespace ?? this.ns } : {}) };
+      created.push(await this.client.create(obj.kind!, { ...obj, metadata }));
+    }
+    this.t.line('+', `created ${created.map((o) => `${o.kind!.toLowerCase()}/${o.metadata.name}`).join(', ')}`, 2);
+    return created;
+  }
+
+  async delete(resource: string, name: string, options: { force?: boolean; namespace?: string } = {}): Promise<void> {
+    await this.client.delete(resource, name, { namespace: options.namespace ?? this.ns, ...(options.force ? { gracePeriodSeconds: 0 } : {}) });
+    this.t.line('-', `deleted ${resource}/${name}${options.force ? ' (--force --grace-period=0)' : ''}`, 2);
+  }
+
+  // ## Waiting
+
+  async until<T>(what: string, check: Check<T>, within: string | number): Promise<T> {
+    const started = Date.now();
+    const deadline = started + this.wall(within) + this.slack();
+    let last = '';
+    for (;;) {
+      try {
+        const value = await check();
+        if (value) {
+          this.t.line('\u2714', `${what} (after ${this.span(started)})`, 2);
+          return value as T;
+        }
+        last = value === false || value == null ? '' : String(value);
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      if (Date.now() >= deadline) {
+        throw new StepFailure(this.current, `timed out after ${this.span(started)} waiting for: ${what} (allowed ${this.allowed(within)})${last ? `; last seen: ${last}` : ''}`);
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  async holds(what: string, check: Check<unknown>, during: string | number): Promise<void> {
+    const started = Date.now();
+    const end = started + this.wall(during);
+    do {
+      let reason = '';
+      let ok = false;
+      try {
+        ok = Boolean(await check());
+      } catch (err) {
+        reason = (err as Error).message;
+      }
+      if (!ok) throw new StepFailure(this.current, `expected "${what}" to hold for ${kubernetesSpan(parseDuration(during) / 1000)} (k8s), but it stopped after ${this.span(started)}${reason ? `: ${reason}` : ''}`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    } while (Date.now() < end);
+    this.t.line('\u2714', `${what} (held for ${this.span(started)})`, 2);
+  }
+
+  assert(ok: unknown, what: string): void {
+    if (!ok) throw new StepFailure(this.current, `assertion failed: ${what}`);
+    this.t.line('\u2714', what, 2);
+  }
+
+  sleep(duration: string | number): Promise<void> {
+    return new Promise((r) => setTimeout(r, this.wall(duration)));
+  }
+
+  mark(): number {
+    return Date.now();
+  }
+
+  elapsed(since: number): string {
+    return kubernetesSpan((Date.now() - since) / 1000 / this.timeScale);
+  }
+
+  // ## Reading
+
+  async pods(selector?: string, namespace?: string): Promise<Pod[]> {
+    const ns = namespace === '*' ? undefined : namespace ?? this.ns;
+    return (await this.client.list('pods', { namespace: ns, ...(selector ? { labelSelector: selector } : {}) })).items;
+  }
+
+  pod(name: string, namespace?: string): Promise<Pod> {
+    return this.client.get('pods', name, namespace ?? this.ns);
+  }
+
+  async nodes(): Promise<Node[]> {
+    return (await this.client.list('nodes')).items;
+  }
+
+  node(name: string): Promise<Node> {
+    return this.client.get('nodes', name);
+  }
+
+  async events(filter: EventFilter = {}): Promise<Event[]> {
+    const when = (e: Event) => Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
+    const match = (pattern: string | RegExp | undefined, value: string | undefined) =>
+      pattern === undefined || (typeof pattern === 'string' ? pattern === value : pattern.test(value ?? ''));
+    return (await this.client.list('events')).items
+      .filter((e) => match(filter.reason, e.reason) && match(filter.object, e.involvedObject.name) && match(filter.kind, e.involvedObject.kind)
+        && match(filter.message, e.message) && (filter.since === undefined || when(e) >= Math.floor(filter.since / 1000) * 1000))
+      .sort((a, b) => when(a) - when(b));
+  }
+
+  async rpc<T = unknown>(target: Pod | string, method: string, params: unknown[] = []): Promise<T> {
+    const url = await this.rpcURL(target);
+    const res = await fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(3000),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const answer = (await res.json()) as { result?: T; error?: { message: string } };
+    if (answer.error) throw new Error(`${method} on ${url}: ${answer.error.message}`);
+    return answer.result as T;
+  }
+
+  async blockNumber(target: Pod | string): Promise<number> {
+    return Number.parseInt(await this.rpc<string>(target, 'eth_blockNumber'), 16);
+  }
+
+  kubectl(...args: string[]): Promise<string> {
+    const env = { ...process.env, KUBECONFIG: this.options.kubeconfig, KUBECACHEDIR: kubeCache() };
+    return new Promise((resolve, reject) => {
+      execFile('kubectl', args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr.trim() || err.message}`));
+        else resolve(stdout);
+      });
+    });
+  }
+
+  // ## Plumbing
+
+  private async rpcURL(target: Pod | string): Promise<string> {
+    if (typeof target === 'string' && /^https?:\/\//.test(target)) return target;
+    const pod = typeof target === 'string' ? await this.pod(target) : target;
+    if (!pod.status?.podIP) throw new Error(`pod ${pod.metadata.name} has no IP yet`);
+    return `http://${pod.status.podIP}:8545`;
+  }
+
+  private wall(duration: string | number): number {
+    return parseDuration(duration) * this.timeScale;
+  }
+
+  private slack(): number {
+    return this.options.slackMs ?? 15_000;
+  }
+
+  private allowed(within: string | number): string {
+    return `${kubernetesSpan(parseDuration(within) / 1000)} k8s = ${(this.wall(within) / 1000).toFixed(1)} s + ${(this.slack() / 1000).toFixed(0)} s slack`;
+  }
+
+  private span(since: number): string {
+    const wall = (Date.now() - since) / 1000;
+    return `${wall.toFixed(1)} s, k8s ${kubernetesSpan(wall / this.timeScale)}`;
+  }
+}
+
+let cacheDir: string | undefined;
+// kubectl caches discovery for hours; a fresh folder per run keeps it from trusting an old cluster.
+function kubeCache(): string {
+  return (cacheDir ??= mkdtempSync(join(tmpdir(), 'harbour-kubectl-')));
+}

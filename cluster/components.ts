@@ -29,10 +29,15 @@ export interface ClusterPaths {
 }
 
 export interface ComponentDeps {
-  /** True once the node's Ready condition is True (read from the launcher's informer). */
-  nodeReady(name: string): boolean;
+  /**
+   * True once the node's Ready condition is True with a heartbeat at or after `since` (read from
+   * the launcher's informer): after a restart, etcd still holds the last run's Ready node.
+   */
+  nodeReady(name: string, since?: number): boolean;
   /** Bundled mains (build.ts); a main without one runs with tsx. @default none: all run with tsx */
   built?: BuiltComponents;
+  /** The kubeconfig a ship's kubelet and kube-proxy use (its chaos node link's). @default paths.kubeconfig */
+  nodeKubeconfig?(node: string): string;
 }
 
 /** Ships' words for each component, used in progress lines and the view. */
@@ -81,7 +86,7 @@ export function componentSpecs(config: ClusterConfig, paths: ClusterPaths, deps:
     },
   ];
   // Kubelets first: the launcher's progress lists them before the proxies.
-  const ships = config.ships.map((ship, i) => shipSpecs(ship, i, config, paths, deps));
+  const ships = config.ships.map((ship, i) => shipSpecs(ship, i, config, paths, deps, deps.nodeKubeconfig?.(ship.name)));
   specs.push(...ships.map(([kubelet]) => kubelet), ...ships.map(([, proxy]) => proxy));
   return specs;
 }
@@ -100,7 +105,10 @@ export function shipSpecs(ship: ShipConfig, index: number, config: ClusterConfig
     {
       name: `kubelet/${ship.name}`, role: 'node', node: ship.name,
       ...program('kubelet/main.ts', ['--kubeconfig', kubeconfig, ...kubeletArgs(ship, index, config, hasControllerManager)], paths, deps),
-      healthy: async () => deps.nodeReady(ship.name),
+      // After a restart etcd still holds the last run's Ready Node: we wait for this process's own
+      // registration line, then for a Ready heartbeat from after its start.
+      readyLine: /registered/,
+      healthy: async (since) => deps.nodeReady(ship.name, since),
     },
     {
       name: `kube-proxy/${ship.name}`, role: 'node', node: ship.name,

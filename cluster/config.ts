@@ -159,7 +159,10 @@ function validateShips(raw: unknown, prefix: string, problems: string[]): ShipCo
       const example = key === 'cpu' ? '"4" or "2500m"' : '8Gi or 8192Mi';
       if (v === undefined) problems.push(`${at}.${key}: is required, such as ${example}`);
       else if ((typeof v !== 'string' && typeof v !== 'number') || !isValidQuantity(v)) {
-        problems.push(`${at}.${key}: ${JSON.stringify(v)} is not a Kubernetes quantity; use ${example}`);
+        // "4GB" is the usual slip: Kubernetes writes binary units as Gi, Mi, Ki.
+        const unit = /^(\d+(?:\.\d+)?)\s*([KMGT])i?B$/i.exec(String(v));
+        const hint = unit ? ` (did you mean ${unit[1]}${unit[2]!.toUpperCase()}i?)` : '';
+        problems.push(`${at}.${key}: ${JSON.stringify(v)} is not a Kubernetes quantity${hint}; use ${example}`);
       }
     }
     const pods = ship.pods ?? 110;

@@ -11,12 +11,14 @@
 // SHIPS     Opening the harbour: records office, radio room, then cranes, offices and every ship.
 // EXAMPLE   const cluster = await launchCluster({ config, root, dir: '.cluster', fresh: false, print });
 //           ... const survivors = await cluster.stop();   // []
-// SKIPPED   --in-process mode (DESIGN.md rule 4); joining nodes while running (the chaos issue).
+// SKIPPED   --in-process mode (DESIGN.md rule 4). Ships join and leave later through chaos/routes.ts.
 
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { bundleComponents } from './build.ts';
-import { componentSpecs, SHIPS_WORDS, type ClusterPaths } from './components.ts';
+import { chaosRoutes } from './chaos/routes.ts';
+import { NodeLinks } from './chaos/node-links.ts';
+import { componentSpecs, shipSpecs, SHIPS_WORDS, type ClusterPaths, type ComponentDeps } from './components.ts';
 import type { ClusterConfig } from './config.ts';
 import { startControlApi, type ControlApi } from './control-api.ts';
 import { removeLauncherFile, writeLauncherFile } from './launcher-file.ts';
@@ -36,6 +38,8 @@ export interface LaunchOptions {
   print: (line: string) => void;
   /** Run bundled JavaScript (build.ts) rather than tsx: the same code, half the start-up cpu. @default true */
   bundle?: boolean;
+  /** Called with the supervisor before any process starts (`--logs` prints from the first line). */
+  onSupervisor?: (supervisor: Supervisor) => void;
 }
 
 export interface RunningCluster {
@@ -69,12 +73,24 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
   const tBuild = Date.now();
   const built = options.bundle === false ? undefined : await bundleComponents(root, (m) => print(`  note: ${m}`));
   if (Date.now() - tBuild > 100) print(`  \u2714 ${'components bundled (esbuild, once per edit)'.padEnd(44)} ${((Date.now() - tBuild) / 1000).toFixed(1)} s`);
+  // Each ship talks to the apiserver through its own link, so chaos can partition or slow one ship.
+  const links = new NodeLinks({ dir, apiserverPort: config.ports.apiserver, clusterKubeconfig: paths.kubeconfig, timeScale: config.timeScale });
+  try {
+    for (const ship of config.ships) await links.add(ship.name, ship.ip);
+  } catch (err) {
+    await links.closeAll();
+    throw new LaunchError((err as Error).message);
+  }
   let watch: HarbourWatch | undefined;
-  const supervisor = new Supervisor(componentSpecs(config, paths, { nodeReady: (name) => watch?.nodeReady(name) ?? false, built }));
+  const deps: ComponentDeps = { nodeReady: (name) => watch?.nodeReady(name) ?? false, built, nodeKubeconfig: (node) => links.kubeconfigPath(node) };
+  const supervisor = new Supervisor(componentSpecs(config, paths, deps));
   const launcherLog = createWriteStream(join(dir, 'logs', 'launcher.log'), { flags: 'a' });
   watch = new HarbourWatch({ kubeconfig: paths.kubeconfig, supervisor, timeScale: config.timeScale, log: (m) => launcherLog.write(`${m}\n`) });
   const logFiles = writeLogFiles(supervisor, dir);
-  const control = await startControlApi(supervisor, config.ports.launcher);
+  options.onSupervisor?.(supervisor);
+  const control = await startControlApi(supervisor, config.ports.launcher, chaosRoutes({
+    supervisor, config, links, shipSpecs: (ship, i) => shipSpecs(ship, i, config, paths, deps, links.kubeconfigPath(ship.name)),
+  }));
   const record = () => writeLauncherFile(dir, {
     pid: process.pid, control: control.url, apiserver: `http://127.0.0.1:${config.ports.apiserver}`, kubeconfig: paths.kubeconfig,
     startedAt: new Date(t0).toISOString(),
@@ -91,6 +107,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
     watch!.stop();
     const survivors = await supervisor.stopAll();
     await control.close();
+    await links.closeAll();
     removeLauncherFile(dir);
     for (const stream of [...logFiles.values(), launcherLog]) stream.end();
     return survivors;
@@ -120,7 +137,6 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
     await stop();
     throw new LaunchError(`${(err as Error).message}${tail.length ? `\n  last lines of ${name} (all in ${join(dir, 'logs')}):\n${tail.map((l) => `    ${l}`).join('\n')}` : ''}`);
   }
-  supervisor.restartOnCrash = true;
   return { config, paths, supervisor, watch, control, startMs: Date.now() - t0, stop };
 }
 

@@ -63,7 +63,10 @@ if (values.help) {
 let config;
 try {
   config = loadClusterConfig(String(values.config));
-  if (values.nodes !== undefined) config = withShipCount(config, Number(values.nodes));
+  if (values.nodes !== undefined) {
+    if (!/^\d+$/.test(String(values.nodes))) throw new Error(`--nodes: must be a whole number 1-250, got "${values.nodes}"`);
+    config = withShipCount(config, Number(values.nodes));
+  }
 } catch (err) {
   fail(err instanceof ConfigError || /^--nodes/.test((err as Error).message) ? (err as Error).message : `cannot read ${values.config}: ${(err as Error).message}`);
 }
@@ -86,8 +89,13 @@ const dir = resolve(String(values.dir));
 const rel = relative(process.cwd(), dir);
 const shown = rel && !rel.startsWith('..') ? rel : dir;
 let cluster: RunningCluster;
+let stopLogs: (() => void) | undefined;
 try {
-  cluster = await launchCluster({ config, root: ROOT, dir, fresh: Boolean(values.fresh), bundle: !values.tsx, print: (l) => console.log(l) });
+  cluster = await launchCluster({
+    config, root: ROOT, dir, fresh: Boolean(values.fresh), bundle: !values.tsx, print: (l) => console.log(l),
+    // --logs shows every line from the first, so a component that fails to start shows why.
+    onSupervisor: (s) => values.logs && (stopLogs = startLogOutput(s, (l) => console.log(l))),
+  });
 } catch (err) {
   if (err instanceof PreflightError || err instanceof LaunchError) fail(err.message, 1);
   throw err;
@@ -104,7 +112,7 @@ Ctrl-C stops everything; etcd's data stays in ${shown}/etcd for the next run.
 
 // @doc: cluster-output-modes
 let stopOutput: () => void;
-if (values.logs) stopOutput = startLogOutput(cluster.supervisor, (l) => console.log(l));
+if (values.logs) stopOutput = stopLogs ?? (() => {});
 else if (process.stdout.isTTY) {
   stopOutput = startTerminalView(cluster.watch, process.stdout, [
     ` KUBECONFIG=${cluster.paths.kubeconfig} · Ctrl-C stops the harbour`,

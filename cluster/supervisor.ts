@@ -30,9 +30,9 @@ export interface ComponentSpec {
   command: string;
   args: string[];
   cwd?: string;
-  /** True once the component is serving (asked every 100 ms while it starts). */
-  healthy?(): Promise<boolean>;
-  /** For components without a health endpoint: healthy once they print a line matching this. */
+  /** True once the component is serving (asked every 100 ms while it starts); `since` is when its process was spawned. */
+  healthy?(since: number): Promise<boolean>;
+  /** Healthy only once the process printed a line matching this (and `healthy`, if given, agrees). */
   readyLine?: RegExp;
   /** A reason it cannot start at all (say, its main.ts does not exist yet); undefined if it can. */
   unavailable?(): string | undefined;
@@ -80,8 +80,13 @@ export class Supervisor extends EventEmitter {
   private readonly clock: Clock;
   /** Every pid we ever started, so shutdown can prove none is left. */
   readonly startedPids = new Set<number>();
-  /** Off while the launcher brings the harbour up: a crash then aborts the launch instead. */
-  restartOnCrash = false;
+  /**
+   * Restart crashed control-plane components. Even during the launch: a start that fails rejects
+   * start() (and the launcher gives up), but a component that was healthy and then crashed (a
+   * controller-manager that lost its Lease on a busy machine exits, as the real one does) comes back.
+   * stopAll() turns it off. @default true
+   */
+  restartOnCrash = true;
 
   constructor(specs: ComponentSpec[], private readonly options: SupervisorOptions = {}) {
     super();
@@ -198,12 +203,15 @@ export class Supervisor extends EventEmitter {
   }
 
   private async waitHealthy(e: Entry, proc: ManagedProcess): Promise<void> {
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 30_000);
+    const since = Date.now();
+    const deadline = since + (this.options.startTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
       const exit = proc.exitStatus();
       if (exit) throw new Error(`${e.spec.name} exited while starting (${describeExit(exit)})`);
       if (e.proc !== proc) throw new Error(`${e.spec.name} was stopped while starting`);
-      if (e.sawReadyLine || (e.spec.healthy && (await e.spec.healthy().catch(() => false)))) return;
+      // Both checks must pass when a spec has both (a kubelet: "registered", then its Node Ready).
+      const lineOk = !e.spec.readyLine || e.sawReadyLine;
+      if (lineOk && (!e.spec.healthy || (await e.spec.healthy(since).catch(() => false)))) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`${e.spec.name} did not become healthy within ${(this.options.startTimeoutMs ?? 30_000) / 1000} s`);

@@ -142,6 +142,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     let kubelet: NodeKubelet | undefined;
     const port = server ? await server.listen(spec.ip, options.port ?? 10250, {
       nodeName: spec.name, pods: () => kubelet?.pods() ?? [], logOf: (p, c, prev) => kubelet?.logOf(p, c, prev),
+      signal: async (p, c, sig) => (await kubelet?.runtime.signalContainer(p, c, sig)) ?? false,
     }) : 0;
     kubelet = new NodeKubelet({
       machine: { name: spec.name, ip: spec.ip, cpu: options.cpu ?? '4', memory: options.memory ?? '8Gi', pods: options.pods ?? 110, kubeletPort: port, labels: spec.labels },

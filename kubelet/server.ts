@@ -10,11 +10,14 @@
 //           and the local address a request arrived on says which node was asked.
 // REAL K8S  pkg/kubelet/server/server.go (InstallDefaultHandlers: /healthz, /pods;
 //           InstallDebuggingHandlers: /containerLogs/{podNamespace}/{podID}/{containerName},
-//           getContainerLogs: tailLines, follow, previous, timestamps, limitBytes, sinceSeconds),
+//           getContainerLogs: tailLines, follow, previous, timestamps, limitBytes, sinceSeconds;
+//           getRun for /run),
 //           pkg/kubelet/kubelet_pods.go (validateContainerLogStatus: "is waiting to start")
 // SHIPS     The ship's own radio, for when the harbour master wants to read a container's logbook.
 // EXAMPLE   GET http://127.0.10.1:10250/containerLogs/default/besu-0/besu?tailLines=2
 //           => "2026-... | main | INFO  | Besu | Starting Besu\n..."
+//           POST /run/{namespace}/{pod}/{container}?cmd=kill%20-9%201 kills a container's main
+//           process (the one command a simulated container can run; the chaos tool uses it).
 // SKIPPED   TLS and authentication/authorization (webhook), /exec, /attach, /portForward, /stats,
 //           /metrics, /runningpods, /spec.
 
@@ -32,6 +35,8 @@ export interface ServedNode {
   pods(): Pod[];
   /** A container's log: current instance, or the previous one. */
   logOf(pod: Pod, container: string, previous: boolean): ContainerLog | undefined;
+  /** Signals a container's main process (POST /run ... cmd "kill -9 1"); false when it is not running. */
+  signal?(pod: Pod, container: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<boolean>;
 }
 
 /** One server for any number of nodes. */
@@ -76,6 +81,26 @@ export async function startKubeletServer(clock: Clock): Promise<KubeletServer> {
     return reply.type('text/plain').send(logStream(log, query, clock, reply.raw));
   });
 
+  // @doc: kubelet-run
+  // POST /run/{namespace}/{pod}/{container}?cmd=...: run a command in a container (the kubelet's
+  // debugging handler). Our containers are simulated, so the one command we can run is the one
+  // chaos needs: `kill 1` (SIGTERM) or `kill -9 1` (SIGKILL) ends the container's main process.
+  app.post('/run/:namespace/:pod/:container', async (req, reply) => {
+    const { namespace, pod: podName, container } = req.params as Record<string, string>;
+    const cmd = ((req.query as { cmd?: string }).cmd ?? '').trim();
+    const node = nodeOf(req.socket.localAddress);
+    const pod = node?.pods().find((p) => p.metadata.namespace === namespace && p.metadata.name === podName);
+    if (!node || !pod) return reply.code(404).type('text/plain').send(`pod "${podName}" in namespace "${namespace}" not found on this node`);
+    const signal = killSignal(cmd);
+    if (!signal || !node.signal) {
+      return reply.code(501).type('text/plain').send(`simulated containers only run "kill 1" or "kill -9 1", not "${cmd}"`);
+    }
+    if (!(await node.signal(pod, container, signal))) {
+      return reply.code(400).type('text/plain').send(`container "${container}" in pod "${podName}" is not running`);
+    }
+    return reply.type('text/plain').send('');
+  });
+
   await app.ready();
   const unlisten = async (ip: string) => {
     const entry = nodes.get(ip);
@@ -105,6 +130,13 @@ export async function startKubeletServer(clock: Clock): Promise<KubeletServer> {
       await app.close();
     },
   };
+}
+
+/** "kill 1" / "kill -TERM 1" => SIGTERM; "kill -9 1" / "kill -KILL 1" / "kill -s KILL 1" => SIGKILL. */
+export function killSignal(cmd: string): 'SIGKILL' | 'SIGTERM' | undefined {
+  const m = /^kill(?:\s+(?:-s\s+)?-?(9|15|KILL|TERM|SIGKILL|SIGTERM))?\s+1$/i.exec(cmd.trim());
+  if (!m) return undefined;
+  return m[1] && /^(9|KILL|SIGKILL)$/i.test(m[1]) ? 'SIGKILL' : 'SIGTERM';
 }
 
 // @doc: kubelet-log-follow

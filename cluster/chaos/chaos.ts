@@ -192,7 +192,7 @@ export class Chaos {
     const node = await this.client.get('nodes', pod.spec.nodeName) as Node;
     const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-    const cmd = `kill -${options.signal ?? 'KILL'} 1`;
+    const cmd = options.signal === 'TERM' ? 'kill 1' : 'kill -9 1';
     const url = `http://${ip}:${port}/run/${namespace}/${podName}/${container}?cmd=${encodeURIComponent(cmd)}`;
     const res = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) }).catch((e: Error) => {
       throw new Error(`the kubelet of ${pod.spec.nodeName} (${ip}:${port}) did not answer: ${e.message}`);

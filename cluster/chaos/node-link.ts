@@ -69,20 +69,26 @@ export class NodeLink {
   private partitioned = false;
   private delayMs = 0;
   private since = Date.now();
+  private port: number;
 
-  constructor(private readonly options: NodeLinkOptions) {}
+  constructor(private readonly options: NodeLinkOptions) {
+    this.port = options.listen.port;
+  }
 
   get node(): string {
     return this.options.node;
   }
 
-  /** Listens on the node's side; resolves once it does. @throws EADDRINUSE and friends */
-  start(): Promise<void> {
+  /** Listens on the node's side; resolves with the bound port (listen.port 0 picks one). @throws EADDRINUSE and friends */
+  start(): Promise<number> {
     const server = net.createServer((socket) => this.accept(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.listen.port, this.options.listen.host, () => resolve());
+      server.listen(this.options.listen.port, this.options.listen.host, () => {
+        this.port = (server.address() as net.AddressInfo).port;
+        resolve(this.port);
+      });
     });
   }
 
@@ -110,7 +116,7 @@ export class NodeLink {
   state(): LinkState {
     const { listen, node } = this.options;
     const mode = this.partitioned ? 'partitioned' : this.delayMs > 0 ? 'slow' : 'open';
-    return { node, listen: `${listen.host}:${listen.port}`, mode, delayMs: this.delayMs, connections: this.connections.size, since: this.since };
+    return { node, listen: `${listen.host}:${this.port}`, mode, delayMs: this.delayMs, connections: this.connections.size, since: this.since };
   }
 
   /** Stops listening and closes every connection. */

@@ -68,10 +68,14 @@ export class HarbourWatch extends EventEmitter {
     this.options.supervisor.off('change', this.onSupervisorChange);
   }
 
-  /** True once the node's Ready condition is True in our cache. */
-  nodeReady(name: string): boolean {
-    const node = this.nodes.get(name);
-    return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  /**
+   * True once the node's Ready condition is True in our cache, and (with `since`) was last
+   * heartbeated at or after that wall-clock ms. Heartbeats carry whole seconds, so we allow one.
+   */
+  nodeReady(name: string, since = 0): boolean {
+    const ready = this.nodes.get(name)?.status?.conditions?.find((c) => c.type === 'Ready');
+    const beat = Date.parse(ready?.lastHeartbeatTime ?? '') || 0;
+    return ready?.status === 'True' && beat >= since - 1000;
   }
 
   /** Adds a line of the launcher's own to the harbour log ("kube-scheduler went down"). */

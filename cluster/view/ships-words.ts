@@ -49,7 +49,8 @@ const PHRASES: Record<string, Phrase> = {
     e.involvedObject?.kind === 'Pod' ? `node office: ${what} marked not ready, its ship is not answering` : `node office: ${what} is not answering (${m})`,
   TaintManagerEviction: (what, _h, m) => `node office: ${what} taken off a lost ship (${m})`,
   Starting: (what) => `captain of ${what}: kubelet reporting for duty`,
-  EnsuredLoadBalancer: (what) => `harbour gate: ${what} has its outside address`,
+  EnsuringLoadBalancer: (what) => `harbour gate: finding an outside address for ${what}`,
+  EnsuredLoadBalancer: (what) => `harbour gate: ${what} got its outside address`,
 };
 
 /**

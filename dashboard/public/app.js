@@ -38,7 +38,7 @@ export const state = {
   skewMs: 0,
 };
 
-const stats = { hellos: 0, batches: 0, renders: 0, flights: 0, lastRenderMs: 0 };
+const stats = { hellos: 0, batches: 0, renders: 0, flights: 0, lastRenderMs: 0, renderMs: [] };
 const harbour = createHarbour(document.getElementById('harbour'), state, { onSelect: select, stats });
 const panels = createPanels(document.getElementById('panel'), state, { filterEvents: (text) => feed.setFilter(text), refresh: () => harbour.setSelected(panels.selected()) });
 const feed = createFeed(state, { onSelect: select });
@@ -76,6 +76,8 @@ function setConn(word) {
 
 /** Pods whose move from the dock to a ship the crane should show in the next frame. */
 let lifted = [];
+/** Ships to redraw in the next frame. */
+let dirtyShips = new Set();
 
 function receive(msg) {
   state.skewMs = msg.now - Date.now();
@@ -110,7 +112,12 @@ function hello(msg) {
 const MAPS = { pod: 'pods', node: 'nodes', service: 'services', rc: 'rcs', event: 'events', lease: 'leases' };
 
 function applyChange(c) {
-  if (c.t === 'components') return void (state.components = c.v);
+  if (c.t === 'components') {
+    state.components = c.v;
+    for (const n of state.nodes.keys()) dirtyShips.add(n); // the kubelets' states show on the ships
+    return;
+  }
+  if (c.t === 'node') dirtyShips.add(c.key);
   if (c.t === 'api') return void (state.api = c.v);
   if (c.t === 'write') {
     // Watches of different kinds arrive in their own order; the ledger reads in revision order.
@@ -125,6 +132,8 @@ function applyChange(c) {
   const map = state[MAPS[c.t]];
   if (c.t === 'pod') {
     const old = map.get(c.key);
+    if (old?.node) dirtyShips.add(old.node);
+    if (c.v?.node) dirtyShips.add(c.v.node);
     // @doc: dashboard-crane-trigger
     // The crane lifts a pod that was on the dock and now has a ship - or one that arrives already
     // bound (created and scheduled within one batch, which a fast crane often manages).
@@ -148,15 +157,18 @@ function requestDraw(full = false) {
 function draw() {
   drawQueued = false;
   const t0 = performance.now();
-  harbour.render(fullDraw);
+  harbour.render(fullDraw, dirtyShips);
   harbour.lift(lifted);
   lifted = [];
+  dirtyShips = new Set();
   fullDraw = false;
   feed.render();
   panels.refreshLive();
   drawHeader();
   stats.renders++;
   stats.lastRenderMs = performance.now() - t0;
+  stats.renderMs.push(stats.lastRenderMs);
+  if (stats.renderMs.length > 2000) stats.renderMs.splice(0, 1000);
 }
 
 function drawHeader() {

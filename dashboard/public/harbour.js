@@ -15,7 +15,7 @@
 // EXAMPLE   const h = createHarbour(svg, state, { onSelect }); h.render(true); h.lift([{ key }]);
 // SKIPPED   More than ~24 simultaneous crane moves (the rest appear at once, or the page would lag).
 
-import { addSymbols, drawLegend, fit, setAttr, svgEl, svgText } from './svg.js';
+import { addSymbols, byName, drawLegend, fit, svgEl, svgText } from './svg.js';
 import { createShips } from './ships.js';
 
 const CABINS = [
@@ -35,8 +35,9 @@ export function createHarbour(svg, state, { onSelect, stats }) {
   const dock = layer('dock');
   const crane = layer('crane');
   const ships = createShips(layer('ships'), state);
-  const clip = svgEl('rect', { x: 0, y: 0, width: 0, height: 0 }, svgEl('clipPath', { id: 'below-rail' }, svg.querySelector('defs')));
-  const flights = svgEl('g', { id: 'flights', 'clip-path': 'url(#below-rail)' }, svg);
+  const craneLayer = document.getElementById('crane-layer');
+  const clip = svgEl('rect', { x: 0, y: 0, width: 0, height: 0 }, svgEl('clipPath', { id: 'below-rail' }, svgEl('defs', {}, craneLayer)));
+  const flights = svgEl('g', { id: 'flights', 'clip-path': 'url(#below-rail)' }, craneLayer);
   const dockSlots = new Map();
   let area;
   let selected;
@@ -65,7 +66,8 @@ export function createHarbour(svg, state, { onSelect, stats }) {
     };
   }
 
-  function render(full) {
+  /** Draws what changed: `dirtyShips` names the ships whose node or pods changed. */
+  function render(full, dirtyShips = new Set()) {
     const next = layout();
     if (full || !area || next.W !== area.W || next.H !== area.H) {
       area = next;
@@ -75,7 +77,7 @@ export function createHarbour(svg, state, { onSelect, stats }) {
     drawControl();
     drawBuoys();
     drawDock();
-    ships.render(area.sea, full);
+    ships.render(area.sea, full, dirtyShips);
     applySelection();
   }
 
@@ -130,9 +132,9 @@ export function createHarbour(svg, state, { onSelect, stats }) {
 
   // ## The dock: pending pods and why they wait
   function drawDock() {
-    const waiting = [...state.pods.values()].filter((p) => !p.node).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    const waiting = [...state.pods.values()].filter((p) => !p.node).sort((a, b) => byName(a.name, b.name));
     const { x, y, w, h } = area.dock;
-    const rowH = 46;
+    const rowH = 62;
     const fits = Math.max(1, Math.floor((h - 34) / rowH));
     const shown = waiting.length > fits ? waiting.slice(0, fits - 1) : waiting;
     const sig = shown.map((p) => `${p.key}|${p.tone}|${p.reason ?? p.status}`).join('\n') + waiting.length + area.H;
@@ -150,7 +152,9 @@ export function createHarbour(svg, state, { onSelect, stats }) {
       svgEl('rect', { class: 'outline', x: x + 3, y: ry, width: w - 6, height: rowH - 4, rx: 3, fill: 'rgba(255,255,255,.35)' }, g);
       svgEl('use', { href: `#s-${p.tone}`, x: x + 8, y: ry + 4, width: 32, height: 16 }, g);
       svgText(fit(p.name, chars - 6), { x: x + 46, y: ry + 17, 'font-size': 14, class: 'title' }, g);
-      svgText(fit(p.reason ?? p.status, chars), { x: x + 8, y: ry + 35, class: 'reason' }, g);
+      const why = wrap(p.reason ?? p.status, chars, 2);
+      why.forEach((line, j) => svgText(line, { x: x + 8, y: ry + 35 + j * 15, class: 'reason' }, g));
+      g.appendChild(svgEl('title')).textContent = `${p.name}: ${p.reason ?? p.status}`;
       dockSlots.set(p.key, { x: x + 8, y: ry + 4, w: 32, h: 16 });
     });
     if (shown.length < waiting.length) svgText(`+${waiting.length - shown.length} more waiting`, { x: x + 8, y: y + 30 + shown.length * rowH + 18, 'font-size': 13, class: 'title' }, dock);
@@ -207,11 +211,28 @@ export function createHarbour(svg, state, { onSelect, stats }) {
   return { render, lift, setSelected, dockPosition: (key) => dockSlots.get(key) };
 }
 
+/** Splits text into at most `lines` lines of `chars`, breaking at spaces; the last line gets an ellipsis if cut. */
+function wrap(text, chars, lines) {
+  const out = [];
+  let rest = text;
+  while (rest && out.length < lines) {
+    if (rest.length <= chars || out.length === lines - 1) {
+      out.push(fit(rest, chars));
+      break;
+    }
+    const cut = rest.lastIndexOf(' ', chars);
+    const at = cut > chars / 2 ? cut : chars;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  return out;
+}
+
 /** The launcher's state words grouped into four looks, each with its own word on the cabin. */
 export function stateWord(s) {
   if (s === 'running') return { cls: 'running', word: '\u25CF running' };
   if (s === 'paused') return { cls: 'paused', word: '\u23F8 paused' };
   if (s === 'starting' || s === 'backoff') return { cls: 'restarting', word: s === 'starting' ? '\u21BB starting' : '\u21BB restarting' };
   if (s === 'unknown') return { cls: 'unknown', word: '? unknown' };
-  return { cls: 'down', word: `\u2715 ${s === 'crashed' ? 'down (crashed)' : s}` };
+  return { cls: 'down', word: `\u2715 ${s}` };
 }

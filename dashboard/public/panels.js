@@ -23,6 +23,7 @@ export function createPanels(root, state, { filterEvents, refresh }) {
   let data; // the last /api/why answer for current
   let lastView = '';
   let refetch;
+  let toastTimer;
   const toast = document.getElementById('toast');
   setInterval(() => current?.kind === 'node' && renderLease(), 1000); // a local clock tick, no request
 
@@ -74,6 +75,9 @@ export function createPanels(root, state, { filterEvents, refresh }) {
     const answer = await res.json().catch(() => ({}));
     toast.className = res.ok ? '' : 'error';
     toast.textContent = res.ok ? answer.message : `Could not: ${answer.error ?? 'no answer'}`;
+    // The answer stays long enough to read aloud, then gives the panel its room back.
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => (toast.textContent = ''), 20_000);
   }
 
   function draw() {

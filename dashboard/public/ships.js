@@ -14,7 +14,7 @@
 // EXAMPLE   ships.render(area, full); ships.slotOf('default/besu-0')  // { x, y, w, h } in SVG coordinates
 // SKIPPED   Zoom and pan: at 100 ships a container is a few pixels; click a ship for its list.
 
-import { cores, fit, gib, setAttr, shortName, svgEl, svgText } from './svg.js';
+import { byName, cores, fit, gib, setAttr, shortName, svgEl, svgText } from './svg.js';
 
 export function createShips(layer, state) {
   const shipEls = new Map(); // node name => { g, body, outline, title, word, deck, hull, bars, band, layout }
@@ -44,30 +44,38 @@ export function createShips(layer, state) {
     }));
   }
 
-  /** Draws every ship and its containers; `full` forces a new layout (resize, hello). */
-  function render(area, full) {
-    const names = [...state.nodes.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  /**
+   * Draws the ships in `dirty` (their node or one of their pods changed), or all of them when `full`
+   * (a resize, a fresh hello) or when ships came or went.
+   */
+  function render(area, full, dirty) {
+    const names = [...state.nodes.keys()].sort(byName);
     const key = `${area.w}x${area.h}|${names.map((n) => `${n}:${state.nodes.get(n).cpu.total}`).join(',')}`;
     if (full || key !== gridKey) {
       gridKey = key;
       layoutGrid(area, names);
+      full = true;
     }
     for (const [name, e] of shipEls) {
-      if (!state.nodes.has(name)) {
-        e.g.remove();
-        shipEls.delete(name);
-      }
+      if (state.nodes.has(name)) continue;
+      e.g.remove();
+      for (const k of e.keys) forget(k, e);
+      shipEls.delete(name);
     }
-    const aboard = new Map(names.map((n) => [n, []]));
+    const todo = full ? names : names.filter((n) => dirty.has(n));
+    if (!todo.length) return;
+    const aboard = new Map(todo.map((n) => [n, []]));
     for (const p of state.pods.values()) if (p.node) aboard.get(p.node)?.push(p);
-    slots.clear();
-    for (const name of names) drawShip(name, cells.get(name), aboard.get(name));
-    for (const [k, e] of podEls) {
-      if (!slots.has(k)) {
-        e.g.remove();
-        podEls.delete(k);
-      }
-    }
+    for (const name of todo) drawShip(name, cells.get(name), aboard.get(name));
+  }
+
+  /** Drops a container that left ship `e` (deleted, or back on the dock) - unless another ship took it. */
+  function forget(key, e) {
+    const pe = podEls.get(key);
+    if (pe && pe.g.parentNode !== e.deck && pe.g.isConnected) return;
+    pe?.g.remove();
+    podEls.delete(key);
+    slots.delete(key);
   }
 
   function drawShip(name, cell, pods) {
@@ -87,44 +95,62 @@ export function createShips(layer, state) {
         bandText: svgText('CORDONED', { 'font-weight': 700, fill: '#fff', stroke: '#222', 'stroke-width': 3, 'paint-order': 'stroke' }, body),
         bars: svgEl('g', {}, body),
         more: svgText('', { class: 'small' }, body),
+        keys: new Set(),
       };
       shipEls.set(name, e);
     }
     const { x, y, w, h } = cell;
-    const fs = Math.max(11, Math.min(16, h * 0.12));
-    const hullH = Math.max(8, Math.min(46, h * 0.3));
-    const deckY = fs + 6;
-    const deckH = Math.max(4, h - hullH - deckY - 2);
+    // A small ship (many nodes) writes its name inside its hull and shows its gauges as two thin
+    // upright bars at the stern, so that nearly all its height is deck.
+    const compact = h < 70;
+    const hullH = compact ? Math.max(10, Math.min(16, h * 0.34)) : Math.max(8, Math.min(46, h * 0.3));
+    const fs = compact ? hullH - 3 : Math.max(11, Math.min(16, h * 0.12));
+    const top = h - hullH;
+    const slope = Math.min(hullH * 0.6, w * 0.08);
     const down = node.ready !== 'Ready';
     setAttr(e.g, 'transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
-    setAttr(e.g, 'class', `ship ${node.ready === 'Ready' ? 'ready' : 'down'}${node.ready === 'Unknown' ? ' unknown' : ''}${node.cordoned ? ' cordoned' : ''}`);
+    setAttr(e.g, 'class', `ship ${down ? 'down' : 'ready'}${node.cordoned ? ' cordoned' : ''}${compact ? ' compact' : ''}`);
     setAttr(e.outline, 'width', w.toFixed(1));
     setAttr(e.outline, 'height', h.toFixed(1));
-    setAttr(e.title, 'x', 4);
-    setAttr(e.title, 'y', fs);
-    setAttr(e.title, 'font-size', fs);
     const captain = state.components.find((c) => c.name === `kubelet/${name}`);
     const words = [down ? 'NotReady' : 'Ready'];
     if (node.cordoned) words.push('cordoned');
     if (captain && captain.state !== 'running') words.push(`kubelet ${captain.state}`);
-    setAttr(e.word, 'x', Math.min(w * 0.45, 4 + (name.length + 1) * fs * 0.62));
-    setAttr(e.word, 'y', fs);
-    setAttr(e.word, 'font-size', fs * 0.9);
-    e.word.textContent = fit(words.join(' \u00B7 '), Math.max(6, Math.floor((w * 0.55) / (fs * 0.5))));
+    setAttr(e.title, 'font-size', fs.toFixed(1));
+    if (compact) {
+      setAttr(e.title, 'x', (slope + 2).toFixed(1));
+      setAttr(e.title, 'y', (h - (hullH - fs) / 2 - 1).toFixed(1));
+      const label = fit(`${name}${down ? ' NotReady' : ''}${node.cordoned ? ' cordoned' : ''}`, Math.floor((w - 2 * slope) / (fs * 0.58)));
+      if (e.title.textContent !== label) e.title.textContent = label;
+      e.word.textContent = '';
+    } else {
+      setAttr(e.title, 'x', 4);
+      setAttr(e.title, 'y', fs);
+      if (e.title.textContent !== name) e.title.textContent = name;
+      setAttr(e.word, 'x', Math.min(w * 0.45, 4 + (name.length + 1) * fs * 0.62));
+      setAttr(e.word, 'y', fs);
+      setAttr(e.word, 'font-size', fs * 0.9);
+      e.word.textContent = fit(words.join(' \u00B7 '), Math.max(6, Math.floor((w * 0.55) / (fs * 0.5))));
+    }
     // The hull: a trapezoid under the deck.
-    const top = h - hullH;
-    const slope = Math.min(hullH * 0.6, w * 0.08);
-    setAttr(e.hull, 'd', `M0 ${top}H${w.toFixed(1)}L${(w - slope).toFixed(1)} ${h}H${slope.toFixed(1)}Z`);
+    setAttr(e.hull, 'd', `M0 ${top.toFixed(1)}H${w.toFixed(1)}L${(w - slope).toFixed(1)} ${h.toFixed(1)}H${slope.toFixed(1)}Z`);
+    const bandH = compact ? 3 : 5;
     setAttr(e.band, 'x', 0);
-    setAttr(e.band, 'y', top - 5);
+    setAttr(e.band, 'y', (top - bandH).toFixed(1));
     setAttr(e.band, 'width', node.cordoned ? w.toFixed(1) : 0);
-    setAttr(e.band, 'height', 5);
+    setAttr(e.band, 'height', bandH);
     setAttr(e.bandText, 'x', w * 0.5);
     setAttr(e.bandText, 'y', top - 7);
     setAttr(e.bandText, 'font-size', fs * 0.8);
-    setAttr(e.bandText, 'display', node.cordoned ? 'inline' : 'none');
-    drawBars(e.bars, node, w, top, hullH, slope);
-    drawDeck(e, { x: 4, y: deckY, w: w - 8, h: deckH }, pods, x, y);
+    setAttr(e.bandText, 'display', node.cordoned && !compact ? 'inline' : 'none');
+    if (compact) {
+      drawGauges(e.bars, node, w, top);
+      drawDeck(e, { x: 2, y: 1, w: w - 14, h: top - 2 - (node.cordoned ? bandH : 0) }, pods, x, y);
+    } else {
+      drawBars(e.bars, node, w, top, hullH, slope);
+      const deckY = fs + 6;
+      drawDeck(e, { x: 4, y: deckY, w: w - 8, h: Math.max(4, top - deckY - 2) }, pods, x, y);
+    }
   }
 
   // Two gauges in the hull: requested cpu and memory against allocatable.
@@ -143,13 +169,28 @@ export function createShips(layer, state) {
       const by = top + 3 + i * (barH + 2);
       svgEl('rect', { class: 'bar-bg', x: bx, y: by, width: bw, height: barH }, g);
       svgEl('rect', { class: `bar-${kind}`, x: bx, y: by, width: bw * Math.min(1, r.total ? r.used / r.total : 0), height: barH }, g);
-      if (withText) svgText(label, { class: 'bar-text', x: bx + 4, y: by + barH - 3, 'font-size': Math.min(13, barH - 1), fill: '#16324f' }, g);
+      if (withText) svgText(label, { class: 'bar-text', x: bx + 4, y: by + barH - 3, 'font-size': Math.min(13, barH - 1) }, g);
     });
+  }
+
+  // The compact ship's gauges: two upright bars at the stern, filling from the waterline up.
+  function drawGauges(g, node, w, top) {
+    const sig = `g|${w}|${top}|${node.cpu.used}/${node.cpu.total}|${node.memory.used}/${node.memory.total}`;
+    if (g.dataset.sig === sig) return;
+    g.dataset.sig = sig;
+    g.replaceChildren();
+    [['cpu', node.cpu], ['mem', node.memory]].forEach(([kind, r], i) => {
+      const bx = w - 10 + i * 5;
+      const fill = (top - 2) * Math.min(1, r.total ? r.used / r.total : 0);
+      svgEl('rect', { class: 'gauge-bg', x: bx, y: 1, width: 4, height: top - 2 }, g);
+      svgEl('rect', { class: `bar-${kind}`, x: bx, y: top - 1 - fill, width: 4, height: fill }, g);
+    });
+    g.appendChild(svgEl('title')).textContent = `cpu ${cores(node.cpu.used)} / ${cores(node.cpu.total)}, memory ${gib(node.memory.used)} / ${gib(node.memory.total)} requested`;
   }
 
   // ## The deck: the largest container size at which every pod fits
   function drawDeck(e, deck, pods, shipX, shipY) {
-    pods.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    pods.sort((a, b) => byName(a.name, b.name));
     let cw = 64;
     let ch = 30;
     let cols = 1;
@@ -158,44 +199,56 @@ export function createShips(layer, state) {
       const gap = Math.max(1, cw * 0.08);
       cols = Math.max(1, Math.floor((deck.w + gap) / (cw + gap)));
       rows = Math.max(1, Math.floor((deck.h + gap) / (ch + gap)));
-      if (cols * rows >= pods.length || cw <= 5) break;
+      if (cols * rows >= pods.length || cw <= 4) break;
       cw *= 0.88;
-      ch *= 0.88;
+      // Small containers get squarer, so a dot of colour stays visible.
+      ch = cw >= 16 ? cw * 0.47 : cw * 0.7;
     }
     const gap = Math.max(1, cw * 0.08);
     const shown = Math.min(pods.length, cols * rows);
     const labels = cw >= 38;
+    const before = e.keys;
+    e.keys = new Set();
     for (let i = 0; i < shown; i++) {
       const p = pods[i];
       const px = deck.x + (i % cols) * (cw + gap);
       const py = deck.y + deck.h - (Math.floor(i / cols) + 1) * (ch + gap) + gap; // stacked from the deck up
       slots.set(p.key, { x: shipX + px, y: shipY + py, w: cw, h: ch });
       drawPod(e.deck, p, px, py, cw, ch, labels);
+      e.keys.add(p.key);
     }
+    for (const k of before) if (!e.keys.has(k)) forget(k, e);
     e.more.textContent = shown < pods.length ? `+${pods.length - shown} more` : '';
     setAttr(e.more, 'x', deck.x + deck.w - 60);
     setAttr(e.more, 'y', deck.y + 10);
   }
 
+  // We remember what we last wrote on each container (in `was`) and compare with that, because
+  // reading attributes back from the DOM costs more than writing them.
   function drawPod(deck, p, x, y, w, h, labels) {
     let e = podEls.get(p.key);
     if (!e) {
       const g = svgEl('g', { 'data-pod': p.key }, deck);
-      e = { g, use: svgEl('use', {}, g), text: null };
+      e = { g, use: svgEl('use', {}, g), text: null, was: {} };
       podEls.set(p.key, e);
     } else if (e.g.parentNode !== deck) deck.appendChild(e.g); // moved to another ship
-    setAttr(e.g, 'class', `pod tone-${p.tone}${landing.has(p.key) ? ' landing' : ''}`);
-    setAttr(e.g, 'transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
-    setAttr(e.use, 'href', `#s-${p.tone}`);
-    setAttr(e.use, 'width', w.toFixed(1));
-    setAttr(e.use, 'height', h.toFixed(1));
+    const put = (el, name, value) => {
+      const k = `${el === e.g ? 'g' : el === e.use ? 'u' : 't'}.${name}`;
+      if (e.was[k] !== value) el.setAttribute(name, (e.was[k] = value));
+    };
+    put(e.g, 'class', `pod tone-${p.tone}${landing.has(p.key) ? ' landing' : ''}`);
+    put(e.g, 'transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+    put(e.use, 'href', `#s-${p.tone}`);
+    put(e.use, 'width', w.toFixed(1));
+    put(e.use, 'height', h.toFixed(1));
     if (labels) {
-      if (!e.text) e.text = svgText('', { 'text-anchor': 'end' }, e.g);
-      setAttr(e.text, 'x', (w - 3).toFixed(1));
-      setAttr(e.text, 'y', (h * 0.68).toFixed(1));
-      setAttr(e.text, 'font-size', Math.min(13, h * 0.48).toFixed(1));
-      const label = shortName(p.name);
-      if (e.text.textContent !== label) e.text.textContent = label;
+      if (!e.text) {
+        e.text = svgText(shortName(p.name), { 'text-anchor': 'end' }, e.g);
+        for (const k of Object.keys(e.was)) if (k.startsWith('t.')) delete e.was[k];
+      }
+      put(e.text, 'x', (w - 3).toFixed(1));
+      put(e.text, 'y', (h * 0.68).toFixed(1));
+      put(e.text, 'font-size', Math.min(13, h * 0.48).toFixed(1));
     } else if (e.text) {
       e.text.remove();
       e.text = null;

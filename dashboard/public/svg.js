@@ -33,6 +33,12 @@ export function setAttr(e, name, value) {
   if (e.getAttribute(name) !== v) e.setAttribute(name, v);
 }
 
+/**
+ * "node-2" before "node-10". One shared collator: `a.localeCompare(b, 'en', { numeric: true })` builds
+ * a new one on every call, which costs seconds when 3,000 container names are sorted each frame.
+ */
+export const byName = new Intl.Collator('en', { numeric: true }).compare;
+
 /** Cuts a string to `chars`, with an ellipsis. */
 export function fit(text, chars) {
   return text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}\u2026`;

@@ -60,6 +60,8 @@ interface LogPair {
 export class ContainerRuntime {
   private readonly logs = new Map<string, LogPair>();
   private readonly running = new Set<RunningContainer>();
+  /** The running instance of each pod's container, and how to end it as if it exited on its own. */
+  private readonly byContainer = new Map<string, { instance: RunningContainer; exit: (code: number, reason: string) => void }>();
 
   constructor(
     private readonly clock: Clock,
@@ -121,8 +123,34 @@ export class ContainerRuntime {
     }
     started = true;
     if (early) setImmediate(() => onExit(early!));
-    else this.running.add(instance);
+    else {
+      this.running.add(instance);
+      this.byContainer.set(key, { instance, exit: (exitCode, reason) => {
+        if (instance.exited) return;
+        this.finish(instance);
+        onExit({ exitCode, reason });
+      } });
+    }
     return instance;
+  }
+
+  /**
+   * Signals a container's main process, as `kill -9 1` run inside the container would (the
+   * kubelet's POST /run, what `kubectl exec POD -- kill 1` reaches): the process ends on its own,
+   * so the pod worker sees an ordinary exit - 137 after SIGKILL, 143 after SIGTERM - and the
+   * pod's restartPolicy decides what happens next. Resolves false when no instance is running.
+   */
+  async signalContainer(pod: Pod, containerName: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<boolean> {
+    const entry = this.byContainer.get(logKey(pod, containerName));
+    if (!entry || entry.instance.exited) return false;
+    const { workload } = entry.instance;
+    const closed = workload.stop().catch(() => {});
+    if (signal === 'SIGKILL') {
+      workload.kill();
+      await Promise.race([closed, this.clock.sleep(1000)]);
+    } else await closed;
+    entry.exit(signal === 'SIGKILL' ? 137 : 143, 'Error');
+    return true;
   }
 
   /**
@@ -161,6 +189,7 @@ export class ContainerRuntime {
     instance.exited = true;
     instance.log.end();
     this.running.delete(instance);
+    for (const [key, entry] of this.byContainer) if (entry.instance === instance) this.byContainer.delete(key);
   }
 }
 

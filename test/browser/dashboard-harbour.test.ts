@@ -2,7 +2,7 @@
 // apiserver; scheduler, controller-manager, kubelets and kube-proxies in this process; the
 // launcher's real control API in front of them). Every step is done by clicking the page.
 // Screenshots go to test-output/screenshots/dashboard-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserTestsEnabled, launchChromium, SCREENSHOTS, startHarbour, type TestHarbour } from './dashboard-harness.ts';
 
@@ -30,6 +30,10 @@ describe.skipIf(!browserTestsEnabled())('the harbour dashboard', () => {
     page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
     await page.goto(harbour.dashboard.url);
   }, 90_000);
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await shot(`failed-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`);
+  });
 
   afterAll(async () => {
     await browser?.close();

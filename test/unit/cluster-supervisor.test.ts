@@ -43,7 +43,6 @@ describe('Supervisor', () => {
     const crashes: string[] = [];
     supervisor.on('crash', (name: string) => crashes.push(name));
     await supervisor.start('kube-apiserver');
-    supervisor.restartOnCrash = true;
     const firstPid = supervisor.list()[0]!.pid!;
     supervisor.kill('kube-apiserver', 'SIGKILL');
     await until(() => crashes.length === 1);
@@ -54,7 +53,6 @@ describe('Supervisor', () => {
   it('leaves a crashed node component down: a sunk ship stays sunk', async () => {
     supervisor = new Supervisor([spec('kubelet/node-1', 'node')], { clock: realClock(0.01) });
     await supervisor.start('kubelet/node-1');
-    supervisor.restartOnCrash = true;
     supervisor.kill('kubelet/node-1');
     await until(() => supervisor!.list()[0]!.state === 'crashed');
     await new Promise((r) => setTimeout(r, 100));

@@ -132,12 +132,16 @@ const gcObserver = new PerformanceObserver((list) => gcPauses.push(...list.getEn
 gcObserver.observe({ entryTypes: ['gc'] });
 kubelet.heartbeatLateness.length = 0;
 kubelet.heartbeatTimerLateness.length = 0;
+const cpuBefore = process.cpuUsage();
+const relistsBefore = kubelet.pods.relists;
 const renewalsBefore = kubelet.nodes.reduce((n, k) => n + k.lease.renewals, 0);
 await new Promise((r) => setTimeout(r, windowSeconds * 1000));
 const late = [...kubelet.heartbeatLateness].sort((a, b) => a - b);
 const fired = [...kubelet.heartbeatTimerLateness].sort((a, b) => a - b);
 const renewals = kubelet.nodes.reduce((n, k) => n + k.lease.renewals, 0) - renewalsBefore;
 const expected = nodeCount * ((windowSeconds * 1000) / (10_000 * timeScale));
+const cpu = process.cpuUsage(cpuBefore);
+const relists = kubelet.pods.relists - relistsBefore;
 loopDelay.disable();
 gcObserver.disconnect();
 const steady = memory();
@@ -156,6 +160,7 @@ row('heartbeat written late p50 / p99 / max', `${dist(late)} (past its slot on t
 row('heartbeat timer late p50 / p99 / max', `${dist(fired)} (this process's own event-loop lag)`);
 row('event-loop delay p50 / p99 / max', `${(loopDelay.percentile(50) / 1e6).toFixed(0)} / ${(loopDelay.percentile(99) / 1e6).toFixed(0)} / ${(loopDelay.max / 1e6).toFixed(0)} ms`);
 row('GC pauses in the window', `${gcPauses.length}, longest ${Math.max(0, ...gcPauses).toFixed(0)} ms, total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+row('kubelet CPU in the window', `${(((cpu.user + cpu.system) / 1e6 / windowSeconds) * 100).toFixed(0)} % of one core; pods informer relists: ${relists}`);
 row('status patches / events', `${kubelet.statusManager.patches} / ${recordEvents ? 'on' : 'off'}`);
 
 await kubelet.stop();

@@ -4,7 +4,7 @@
 //           write the kubeconfig, then start at once etcd, the kube-apiserver pointed at it, and
 //           everything that talks to the apiserver: scheduler, controller-manager, and a kubelet
 //           and a kube-proxy per ship. Each start waits for health and prints a tick with the
-//           seconds it took. After that the supervisor restarts crashed control-plane components, and stop()
+//           seconds it took. The supervisor restarts crashed control-plane components, and stop()
 //           takes everything down (ships first, etcd last) and proves no process is left.
 // REAL K8S  kubeadm init's phases (cmd/kubeadm/app/cmd/phases/init: preflight, etcd, control-plane,
 //           kubeconfig, wait-control-plane), and kind's node bootstrap.
@@ -82,7 +82,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
     throw new LaunchError((err as Error).message);
   }
   let watch: HarbourWatch | undefined;
-  const deps: ComponentDeps = { nodeReady: (name) => watch?.nodeReady(name) ?? false, built, nodeKubeconfig: (node) => links.kubeconfigPath(node) };
+  const deps: ComponentDeps = { nodeReady: (name, since) => watch?.nodeReady(name, since) ?? false, built, nodeKubeconfig: (node) => links.kubeconfigPath(node) };
   const supervisor = new Supervisor(componentSpecs(config, paths, deps));
   const launcherLog = createWriteStream(join(dir, 'logs', 'launcher.log'), { flags: 'a' });
   watch = new HarbourWatch({ kubeconfig: paths.kubeconfig, supervisor, timeScale: config.timeScale, log: (m) => launcherLog.write(`${m}\n`) });

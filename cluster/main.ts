@@ -17,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadClusterConfig, PORT_FLAGS, withShipCount, type PortsConfig } from './config.ts';
 import { LaunchError, launchCluster, type RunningCluster } from './launcher.ts';
 import { parentChain, watchParents } from './parent-watch.ts';
+import { readLauncherFile, removeLauncherFile } from './launcher-file.ts';
 import { PreflightError } from './preflight.ts';
+import type { Supervisor } from './supervisor.ts';
 import { startLineOutput, startLogOutput } from './view/lines.ts';
 import { startTerminalView } from './view/terminal.ts';
 
@@ -83,20 +85,32 @@ if (values['time-scale'] !== undefined) {
   config.timeScale = scale;
 }
 
-// Taken before anything slow happens, so a parent that dies during the launch is still noticed.
+// Taken before anything slow happens: a parent that dies during the launch is noticed too.
 const parents = parentChain();
 const dir = resolve(String(values.dir));
 const rel = relative(process.cwd(), dir);
 const shown = rel && !rel.startsWith('..') ? rel : dir;
-let cluster: RunningCluster;
+let cluster: RunningCluster | undefined;
+let supervisor: Supervisor | undefined;
 let stopLogs: (() => void) | undefined;
+let stopOutput: () => void = () => {};
+let stopping = false;
+process.on('SIGINT', () => void shutdown('Ctrl-C'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)'));
+// npm may forward our SIGTERM and then die itself: that is the same request, not a second one.
+watchParents((pid) => void (stopping || shutdown(`parent process ${pid} is gone`)), parents);
 try {
   cluster = await launchCluster({
     config, root: ROOT, dir, fresh: Boolean(values.fresh), bundle: !values.tsx, print: (l) => console.log(l),
     // --logs shows every line from the first, so a component that fails to start shows why.
-    onSupervisor: (s) => values.logs && (stopLogs = startLogOutput(s, (l) => console.log(l))),
+    onSupervisor: (s) => {
+      supervisor = s;
+      if (values.logs) stopLogs = startLogOutput(s, (l) => console.log(l));
+    },
   });
 } catch (err) {
+  if (stopping) await new Promise(() => {}); // Ctrl-C during the launch: shutdown() exits for us
   if (err instanceof PreflightError || err instanceof LaunchError) fail(err.message, 1);
   throw err;
 }
@@ -111,7 +125,6 @@ Ctrl-C stops everything; etcd's data stays in ${shown}/etcd for the next run.
 `);
 
 // @doc: cluster-output-modes
-let stopOutput: () => void;
 if (values.logs) stopOutput = stopLogs ?? (() => {});
 else if (process.stdout.isTTY) {
   stopOutput = startTerminalView(cluster.watch, process.stdout, [
@@ -120,7 +133,6 @@ else if (process.stdout.isTTY) {
 } else stopOutput = startLineOutput(cluster.watch, cluster.supervisor, (l) => console.log(l));
 if (values.logs) cluster.supervisor.on('crash', (name: string) => console.log(`[launcher] ${name} went down unexpectedly`));
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
     // A second Ctrl-C: the user is in a hurry. The orphan guard SIGKILLs every child on exit.
@@ -129,17 +141,21 @@ async function shutdown(signal: string): Promise<void> {
   }
   stopping = true;
   stopOutput();
-  console.log(`\n${signal}: stopping the harbour (ships first, etcd last)...`);
   const started = Date.now();
-  const survivors = await cluster.stop();
+  let survivors: number[];
+  if (cluster) {
+    console.log(`\n${signal}: stopping the harbour (ships first, etcd last)...`);
+    survivors = await cluster.stop();
+  } else {
+    // Still launching: we stop whatever has started and leave the state folder as it was.
+    console.log(`\n${signal} while starting: stopping what has started...`);
+    survivors = (await supervisor?.stopAll()) ?? [];
+    if (readLauncherFile(dir)?.pid === process.pid) removeLauncherFile(dir);
+  }
   if (survivors.length) {
     console.error(`cluster: processes still alive after stopping: ${survivors.join(', ')}`);
     process.exit(1);
   }
   console.log(`Stopped in ${((Date.now() - started) / 1000).toFixed(1)} s; no process left. etcd's data is kept in ${shown}/etcd.`);
-  process.exit(0);
+  process.exit(cluster ? 0 : 130);
 }
-process.on('SIGINT', () => void shutdown('Ctrl-C'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)'));
-watchParents((pid) => void shutdown(`parent process ${pid} is gone`), parents);

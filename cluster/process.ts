@@ -97,6 +97,11 @@ export function spawnProcess(options: ProcessOptions): ManagedProcess {
   };
 }
 
+/** "exited with code 1", "killed by SIGKILL". */
+export function describeExit(exit: ExitStatus): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
 /** True while a process with this pid exists (kill with signal 0 only checks). */
 export function pidAlive(pid: number): boolean {
   try {

@@ -16,7 +16,9 @@
 import { EventEmitter } from 'node:events';
 import { Backoff } from '../client/backoff.ts';
 import { realClock, type Clock, type Timer } from '../client/clock.ts';
-import { pidAlive, spawnProcess, type ExitStatus, type ManagedProcess } from './process.ts';
+import { describeExit, pidAlive, spawnProcess, type ExitStatus, type ManagedProcess } from './process.ts';
+
+export { describeExit };
 
 export type Role = 'control-plane' | 'node';
 
@@ -247,9 +249,4 @@ export class Supervisor extends EventEmitter {
     if (!e) throw new Error(`no component "${name}"; known: ${[...this.entries.keys()].join(', ')}`);
     return e;
   }
-}
-
-/** "exited with code 1", "killed by SIGKILL". */
-export function describeExit(exit: ExitStatus): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }

@@ -11,6 +11,7 @@
 //           tsx kubelet/main.ts --kubeconfig .cluster/kubeconfig --nodes 100 --node-name-prefix hollow- --port 10250
 // SKIPPED   --config files, every flag about cgroups, TLS, volumes and the container runtime endpoint.
 
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isValidQuantity } from '../api/quantity.ts';
 import { ipToInt, parseCidr } from './ipam.ts';
@@ -57,6 +58,7 @@ if (values.help) {
 
 const str = (name: string) => values[name] as string | undefined;
 const kubeconfig = str('kubeconfig') ?? fail('--kubeconfig is required (e.g. --kubeconfig .cluster/kubeconfig)');
+if (!existsSync(kubeconfig)) fail(`--kubeconfig ${kubeconfig}: no such file (the launcher writes .cluster/kubeconfig)`);
 const whole = (name: string, text: string, min: number, max: number): number => {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) fail(`--${name} must be a whole number from ${min} to ${max}, got "${text}"`);

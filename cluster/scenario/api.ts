@@ -10,7 +10,7 @@
 //             s.assert(ok, what)             a plain check
 //             s.predict(question, choices)   pause for the class; later `.reveal(answer, why)`
 //             s.chaos.sink('node-2') ...     every chaos action (../chaos/chaos.ts)
-//             s.pods() s.nodes() s.events() s.rpc() s.blockNumber()   reading the cluster
+//             s.pods() s.nodes() s.events() s.rpc() s.blockNumber() s.why()   reading the cluster
 //           Durations (`within`, `during`, `sleep`) are Kubernetes time, like every timing in a
 //           lesson ("NotReady within 40s"): the runner scales them by the cluster's time scale and
 //           adds a little wall-clock slack for processes that start and stop.
@@ -130,6 +130,8 @@ export interface ScenarioContext {
   rpc<T = unknown>(target: Pod | string, method: string, params?: unknown[]): Promise<T>;
   /** eth_blockNumber of a Besu pod, as a number. */
   blockNumber(target: Pod | string): Promise<number>;
+  /** Why the scheduler put a pod where it did, in one line (its /explanations endpoint). */
+  why(pod: string, namespace?: string): Promise<string>;
   /** Runs the real kubectl against this cluster; resolves with its stdout. */
   kubectl(...args: string[]): Promise<string>;
 }

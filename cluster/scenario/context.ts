@@ -245,6 +245,27 @@ export class Context implements ScenarioContext {
     return Number.parseInt(await this.rpc<string>(target, 'eth_blockNumber'), 16);
   }
 
+  async why(podName: string, namespace?: string): Promise<string> {
+    const url = `http://127.0.0.1:${this.chaos.harbour.ports.scheduler}/explanations/${namespace ?? this.ns}/${podName}`;
+    const ex = (await (await fetch(url, { signal: AbortSignal.timeout(3000) })).json()) as Explanation;
+    const totals = Object.entries(ex.total ?? {}).sort((a, b) => b[1] - a[1]);
+    // Nodes a filter turned away, with the filter's verdict ("node-1 NodeResourcesFit: Insufficient cpu").
+    const refused = Object.entries(ex.filter ?? {}).flatMap(([node, verdicts]) => {
+      const failed = Object.entries(verdicts).find(([, v]) => v !== 'passed' && v !== 'skipped');
+      return failed ? [`${node} ${failed[0]}: ${failed[1]}`] : [];
+    });
+    const filtered = refused.length ? `; filtered out: ${refused.join(', ')}` : '';
+    if (!totals.length) return `${ex.selectedNode ? `only ${ex.selectedNode} passed the filters, so no scoring was needed` : ex.message || 'no scores recorded'}${filtered}`;
+    // The plugin that separated the nodes most is the one that decided.
+    const spread = (plugin: string) => {
+      const values = totals.map(([n]) => ex.finalScore?.[n]?.[plugin] ?? 0);
+      return Math.max(...values) - Math.min(...values);
+    };
+    const decider = Object.keys(ex.weights ?? {}).sort((a, b) => spread(b) - spread(a))[0];
+    const detail = decider ? `; ${decider} made the difference (${totals.map(([n]) => `${n} ${ex.score?.[n]?.[decider] ?? 0}`).join(', ')})` : '';
+    return `scores ${totals.map(([n, t]) => `${n} ${t}`).join(', ')}${detail}${filtered}`;
+  }
+
   kubectl(...args: string[]): Promise<string> {
     const env = { ...process.env, KUBECONFIG: this.options.kubeconfig, KUBECACHEDIR: kubeCache() };
     return new Promise((resolve, reject) => {
@@ -280,6 +301,17 @@ export class Context implements ScenarioContext {
     const wall = (Date.now() - since) / 1000;
     return `${wall.toFixed(1)} s, k8s ${kubernetesSpan(wall / this.timeScale)}`;
   }
+}
+
+/** The parts of the scheduler's explanation (scheduler/explanation.ts explanationToJSON) we read. */
+interface Explanation {
+  message?: string;
+  selectedNode?: string;
+  filter?: Record<string, Record<string, string>>;
+  weights?: Record<string, number>;
+  score?: Record<string, Record<string, number>>;
+  finalScore?: Record<string, Record<string, number>>;
+  total?: Record<string, number>;
 }
 
 let cacheDir: string | undefined;

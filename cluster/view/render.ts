@@ -22,6 +22,8 @@ export interface RenderOptions {
   color?: boolean;
   /** Most pod lines per ship before "+N more". @default 3 */
   podLines?: number;
+  /** One line per ship (bars and a pod count, no pod names), for harbours taller than the screen. @default false */
+  compact?: boolean;
 }
 
 const CODES = { green: 32, yellow: 33, red: 31, cyan: 36, magenta: 35, grey: 90, bold: 1, dim: 2 } as const;
@@ -54,7 +56,10 @@ export function renderHarbour(s: HarbourSnapshot, options: RenderOptions = {}): 
   }
 
   out.push(rule('cargo ships'));
-  for (const ship of s.ships) out.push(...renderShip(ship, width, options.podLines ?? 3, paint));
+  for (const ship of s.ships) {
+    const lines = renderShip(ship, width, options.podLines ?? 3, paint);
+    out.push(...(options.compact ? [compactShip(ship, lines, width)] : lines));
+  }
 
   out.push(rule(`dock: ${s.dock.length} waiting`));
   if (s.dock.length === 0) out.push(paint(' (empty: every pod has a ship)', 'dim'));
@@ -111,6 +116,13 @@ function renderShip(ship: ShipRow, width: number, podLines: number, paint: (t: s
 /** "host_8343855a-18c5-4bb9-8886-..." => "host_8343855a": enough to tell two replicas apart. */
 function shortHolder(holder: string): string {
   return holder.replace(/_([0-9a-f]{8})-[0-9a-f-]+/, '_$1');
+}
+
+/** "node-7 Ready cpu ███░░ 1.5/4 mem ██░░░ 2/8Gi 5 pods": the first two lines of a ship, squeezed. */
+function compactShip(ship: ShipRow, lines: string[], width: number): string {
+  const head = lines[0]!.replace(/ +\S+ +captain.*$/, '');
+  const bars = lines[1]!.trim().replace(/ {2,}/g, ' ');
+  return fit(`${head} ${bars} ${ship.pods.length} pods`, width);
 }
 
 function componentState(c: ComponentStatus | undefined): { symbol: string; word: string; tone: Paint } {

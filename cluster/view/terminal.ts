@@ -25,7 +25,11 @@ export function startTerminalView(watch: HarbourWatch, out: NodeJS.WriteStream, 
     scheduled = undefined;
     last = Date.now();
     const rows = out.rows || 40;
-    const lines = [...renderHarbour(watch.snapshot(), { width: out.columns || 80, color }), ...footer].slice(0, rows - 1);
+    const snapshot = watch.snapshot();
+    let lines = [...renderHarbour(snapshot, { width: out.columns || 80, color }), ...footer];
+    // A big harbour does not fit: one line per ship keeps the dock and the log on screen.
+    if (lines.length > rows - 1) lines = [...renderHarbour(snapshot, { width: out.columns || 80, color, compact: true }), ...footer];
+    lines = lines.slice(0, rows - 1);
     // Home, then each line followed by "clear to end of line", then clear below: no flicker.
     out.write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join('\n')}\n\x1b[J`);
   };

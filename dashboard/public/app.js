@@ -141,6 +141,10 @@ function applyChange(c) {
   }
   if (c.v === undefined) map.delete(c.key);
   else map.set(c.key, c.v);
+  // A busy harbour writes Events forever; the log keeps the newest 500.
+  if (c.t === 'event' && map.size > 600) {
+    for (const e of [...map.values()].sort((a, b) => a.time - b.time).slice(0, map.size - 500)) map.delete(e.key);
+  }
 }
 
 // ## Drawing, at most once per frame

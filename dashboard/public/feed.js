@@ -29,7 +29,20 @@ export function createFeed(state, { onSelect }) {
     render();
   });
 
+  // People read these lists; four updates a second are plenty, and spare the page's frame budget
+  // when hundreds of writes a second stream in. A call inside the quiet time schedules one more.
+  let lastRender = 0;
+  let trailing;
   function render() {
+    const wait = lastRender + 250 - performance.now();
+    if (wait > 0) {
+      trailing ??= setTimeout(() => {
+        trailing = undefined;
+        render();
+      }, wait);
+      return;
+    }
+    lastRender = performance.now();
     renderWrites();
     renderEvents();
   }

@@ -143,7 +143,7 @@ export function createHarbour(svg, state, { onSelect, stats }) {
     dock.replaceChildren();
     dockSlots.clear();
     svgEl('rect', { class: 'dock-bg', x, y, width: w, height: h, rx: 4 }, dock);
-    svgText(`Dock: waiting for a crane (${waiting.length})`, { x: x + 8, y: y + 20, 'font-size': 14, class: 'title' }, dock);
+    svgText(`Dock \u00B7 ${waiting.length} waiting`, { x: x + 8, y: y + 20, 'font-size': 14, class: 'title' }, dock);
     if (!waiting.length) svgText('empty: every container has a ship', { x: x + 8, y: y + 42, 'font-size': 12, class: 'small' }, dock);
     const chars = Math.floor((w - 16) / 6.4);
     shown.forEach((p, i) => {

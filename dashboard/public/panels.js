@@ -49,7 +49,10 @@ export function createPanels(root, state, { filterEvents, refresh }) {
   /** The pushed view of what is on display; when it changes we ask again (debounced). */
   function viewOf(what) {
     const map = { pod: state.pods, node: state.nodes, service: state.services, rc: state.rcs }[what?.kind];
-    return what?.kind === 'component' ? JSON.stringify(state.components.find((c) => c.name === what.key)) : JSON.stringify(map?.get(what.key));
+    if (what?.kind === 'component') return JSON.stringify(state.components.find((c) => c.name === what.key));
+    // A ship's panel also shows its kubelet's and kube-proxy's process states.
+    const procs = what?.kind === 'node' ? state.components.filter((c) => c.node === what.key) : [];
+    return JSON.stringify([map?.get(what.key), procs]);
   }
   let welcomeFor;
   function refreshLive() {

@@ -14,7 +14,7 @@
 // EXAMPLE   ships.render(area, full); ships.slotOf('default/besu-0')  // { x, y, w, h } in SVG coordinates
 // SKIPPED   Zoom and pan: at 100 ships a container is a few pixels; click a ship for its list.
 
-import { byName, cores, fit, gib, setAttr, shortName, svgEl, svgText } from './svg.js';
+import { byName, cores, fit, gib, podShape, setAttr, shortName, svgEl, svgText } from './svg.js';
 
 export function createShips(layer, state) {
   const shipEls = new Map(); // node name => { g, body, outline, title, word, deck, hull, bars, band, layout }
@@ -87,13 +87,14 @@ export function createShips(layer, state) {
       e = {
         g, body,
         outline: svgEl('rect', { class: 'outline', fill: 'transparent', stroke: 'none', rx: 6 }, body),
-        title: svgText(name, { class: 'title' }, body),
-        word: svgText('', { class: 'state-word' }, body),
         deck: svgEl('g', { class: 'deck' }, body),
         hull: svgEl('path', { class: 'hull' }, body),
         band: svgEl('rect', { fill: 'url(#hatch)' }, body),
         bandText: svgText('CORDONED', { 'font-weight': 700, fill: '#fff', stroke: '#222', 'stroke-width': 3, 'paint-order': 'stroke' }, body),
         bars: svgEl('g', {}, body),
+        // Drawn after the hull: a small ship writes its name on it.
+        title: svgText(name, { class: 'title' }, body),
+        word: svgText('', { class: 'state-word' }, body),
         more: svgText('', { class: 'small' }, body),
         keys: new Set(),
       };
@@ -229,25 +230,24 @@ export function createShips(layer, state) {
     let e = podEls.get(p.key);
     if (!e) {
       const g = svgEl('g', { 'data-pod': p.key }, deck);
-      e = { g, use: svgEl('use', {}, g), text: null, was: {} };
+      e = { g, body: svgEl('path', { class: 'body' }, g), mark: svgEl('path', { class: 'mark' }, g), text: null, was: {} };
       podEls.set(p.key, e);
     } else if (e.g.parentNode !== deck) deck.appendChild(e.g); // moved to another ship
     const put = (el, name, value) => {
-      const k = `${el === e.g ? 'g' : el === e.use ? 'u' : 't'}.${name}`;
+      const k = `${el === e.g ? 'g' : el === e.body ? 'b' : el === e.mark ? 'm' : 't'}.${name}`;
       if (e.was[k] !== value) el.setAttribute(name, (e.was[k] = value));
     };
+    const shape = podShape(p.tone, x, y, w, h);
     put(e.g, 'class', `pod tone-${p.tone}${landing.has(p.key) ? ' landing' : ''}`);
-    put(e.g, 'transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
-    put(e.use, 'href', `#s-${p.tone}`);
-    put(e.use, 'width', w.toFixed(1));
-    put(e.use, 'height', h.toFixed(1));
+    put(e.body, 'd', shape.body);
+    put(e.mark, 'd', shape.mark);
     if (labels) {
       if (!e.text) {
         e.text = svgText(shortName(p.name), { 'text-anchor': 'end' }, e.g);
         for (const k of Object.keys(e.was)) if (k.startsWith('t.')) delete e.was[k];
       }
-      put(e.text, 'x', (w - 3).toFixed(1));
-      put(e.text, 'y', (h * 0.68).toFixed(1));
+      put(e.text, 'x', (x + w - 3).toFixed(1));
+      put(e.text, 'y', (y + h * 0.68).toFixed(1));
       put(e.text, 'font-size', Math.min(13, h * 0.48).toFixed(1));
     } else if (e.text) {
       e.text.remove();

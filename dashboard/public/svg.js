@@ -70,6 +70,37 @@ const SYMBOLS = `
   <pattern id="hatch" width="10" height="10" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
     <rect width="5" height="10" fill="#f5c400"/><rect x="5" width="5" height="10" fill="#222"/></pattern>`;
 
+/**
+ * The same shapes as the symbols, as two path strings in absolute coordinates: the container's body
+ * and its mark (none when smaller than 14 px). The decks draw 3,000 of these; paths at absolute
+ * coordinates cost the browser far less than <use> elements, each of which brings its own transform
+ * (and so its own paint chunk) to lay out and layerize on every frame.
+ * @example podShape('failed', 10, 20, 40, 20) => { body: "M10 20h40v20h-40Z", mark: "M13 24l8 12M21 24l-8 12" }
+ */
+export function podShape(tone, x, y, w, h) {
+  const r = (n) => Math.round(n * 10) / 10;
+  const big = w >= 14;
+  const u = h / 20; // the symbols' units
+  const mx = (n) => r(x + n * u);
+  const my = (n) => r(y + n * u);
+  switch (tone) {
+    case 'notready': {
+      const c = r(Math.min(w, h) * 0.42);
+      return { body: `M${r(x)} ${r(y)}H${r(x + w - c)}L${r(x + w)} ${r(y + c)}V${r(y + h)}H${r(x)}Z`, mark: big ? `M${mx(6)} ${my(3.5)}V${my(11.5)}M${mx(6)} ${my(14.5)}V${my(17)}` : '' };
+    }
+    case 'succeeded':
+      return { body: `M${r(x)} ${r(y + h * 0.32)}h${r(w)}v${r(h * 0.68)}h${r(-w)}Z`, mark: big ? `M${mx(3)} ${my(13)}l${r(3 * u)} ${r(3 * u)} ${r(5 * u)} ${r(-6 * u)}` : '' };
+    default: {
+      const body = `M${r(x)} ${r(y)}h${r(w)}v${r(h)}h${r(-w)}Z`;
+      if (!big) return { body, mark: '' };
+      const mark = tone === 'running' ? `M${mx(4)} ${my(3)}v${r(14 * u)}M${mx(8)} ${my(3)}v${r(14 * u)}`
+        : tone === 'failed' ? `M${mx(3)} ${my(4)}l${r(8 * u)} ${r(12 * u)}M${mx(11)} ${my(4)}l${r(-8 * u)} ${r(12 * u)}`
+          : tone === 'terminating' ? `M${r(x + 1)} ${r(y + h / 2)}H${r(x + w - 1)}` : '';
+      return { body, mark };
+    }
+  }
+}
+
 /** Puts the shared symbols into the harbour's <defs>. */
 export function addSymbols(svg) {
   const defs = svgEl('defs', {}, svg);

@@ -82,6 +82,16 @@ export class InProcessLauncher extends EventEmitter {
     await this.stop(name);
     await this.start(name);
   }
+  /** The component died by itself: like the launcher's supervisor, we start it again after 1 s. */
+  crashed(name: string): void {
+    const e = this.entry(name);
+    const dying = e.running;
+    e.running = undefined;
+    this.set(e, 'backoff', 'exited; restarting in 1.0 s');
+    e.status.restarts++;
+    setTimeout(() => void dying?.stop().finally(() => this.start(name).catch(() => this.set(e, 'crashed', 'could not start again'))), 1000);
+  }
+
   /** SIGKILL is a crash (the component stops at once); other signals need a real process. */
   kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): void {
     const e = this.entry(name);
@@ -128,15 +138,20 @@ export async function startHarbour(options: { nodes: number; timeScale: number; 
   const apiserver = { stop: () => cp.stopApiServer() };
   launcher.add('kube-apiserver', 'control-plane', async () => (await cp.restartApiServer(), apiserver), undefined, apiserver);
   const proxyUrls = new Map<string, string>();
+  // Leases four times kube-scheduler's defaults: at time scale 0.1 a 1 s renew deadline is too short
+  // for a test machine shared with other runs, and a leader that misses it stops working.
+  const lease = { leaseDurationSeconds: 60, renewDeadlineSeconds: 40, retryPeriodSeconds: 8 };
   launcher.add('kube-scheduler', 'control-plane', async () => {
-    scheduler = await startScheduler({ client, clock, leaderElect: true, port: 0, log: quiet });
+    scheduler = await startScheduler({ client, clock, leaderElect: true, port: 0, log: quiet, ...lease });
     return scheduler;
   });
   launcher.add('kube-controller-manager', 'control-plane', () =>
     startControllerManager({
-      client, clock, leaderElect: true, clusterCIDR, loadBalancerCIDR: '127.134.0.0/16', log: quiet,
+      client, clock, leaderElect: true, clusterCIDR, loadBalancerCIDR: '127.134.0.0/16', log: quiet, leaderElection: lease,
       // 80 s instead of 40 s (8 s at time scale 0.1): a busy test machine must not sink healthy ships.
       nodeMonitorGracePeriodMs: 80_000,
+      // kube-controller-manager exits when it loses its Lease, and its supervisor starts it again.
+      onLeadershipLost: () => launcher.crashed('kube-controller-manager'),
     }));
   const nodeNames = Array.from({ length: options.nodes }, (_, i) => `node-${i + 1}`);
   nodeNames.forEach((name, i) => {

@@ -47,7 +47,7 @@ describe('cluster config', () => {
       expect.stringMatching(/^ports\.apiserver: must be a port number 1-65535 \(or 0/),
       expect.stringMatching(/^ships\[1\]\.name: "node-1" is used by two ships/),
       expect.stringMatching(/^ships\[1\]\.cpu: "lots" is not a Kubernetes quantity; use "4" or "2500m"/),
-      expect.stringMatching(/^ships\[1\]\.memory: "8GB" is not a Kubernetes quantity; use 8Gi or 8192Mi/),
+      expect.stringMatching(/^ships\[1\]\.memory: "8GB" is not a Kubernetes quantity \(did you mean 8Gi\?\); use 8Gi or 8192Mi/),
       expect.stringMatching(/^ships\[1\]\.cpus: unknown field; allowed here: name, cpu, memory, pods/),
     ]));
     expect(problems).toHaveLength(6);

@@ -10,7 +10,8 @@
 // EXAMPLE   GET  /components                          => [{ name: "etcd", state: "running", pid: 4250 }, ...]
 //           POST /components/kube-scheduler/stop      => { name: "kube-scheduler", state: "stopped" }
 //           POST /components/kubelet/node-2/kill?signal=SIGSTOP   (pause; SIGCONT resumes)
-// SKIPPED   authentication (loopback only), adding and removing nodes (the chaos issue adds those).
+// SKIPPED   authentication (loopback only). Node links and ships joining or leaving are served on
+//           the same port by chaos/routes.ts, passed in as `extra`.
 
 import http from 'node:http';
 import type { Supervisor } from './supervisor.ts';

@@ -60,6 +60,7 @@ export interface InstructorActionsOptions {
   afterLauncherAction?: () => void;
 }
 
+/** The instructor's controls; each method answers in plain words or throws an ActionError. */
 export class InstructorActions {
   constructor(private readonly o: InstructorActionsOptions) {}
 

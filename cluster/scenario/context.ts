@@ -15,6 +15,7 @@
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -232,11 +233,8 @@ export class Context implements ScenarioContext {
 
   async rpc<T = unknown>(target: Pod | string, method: string, params: unknown[] = []): Promise<T> {
     const url = await this.rpcURL(target);
-    const res = await fetch(url, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(3000),
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const answer = (await res.json()) as { result?: T; error?: { message: string } };
+    const text = await postOnce(url, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }));
+    const answer = JSON.parse(text) as { result?: T; error?: { message: string } };
     if (answer.error) throw new Error(`${method} on ${url}: ${answer.error.message}`);
     return answer.result as T;
   }
@@ -312,6 +310,24 @@ interface Explanation {
   score?: Record<string, Record<string, number>>;
   finalScore?: Record<string, Record<string, number>>;
   total?: Record<string, number>;
+}
+
+// @doc: scenario-rpc-fresh-connection
+// Every call opens its own TCP connection, as `curl` does: through a Service, each new connection
+// is balanced afresh by kube-proxy, where a kept-alive connection would stick to one pod.
+function postOnce(url: string, body: string, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(text));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let cacheDir: string | undefined;

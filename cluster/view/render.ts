@@ -57,8 +57,8 @@ export function renderHarbour(s: HarbourSnapshot, options: RenderOptions = {}): 
 
   out.push(rule('cargo ships'));
   for (const ship of s.ships) {
-    const lines = renderShip(ship, width, options.podLines ?? 3, paint);
-    out.push(...(options.compact ? [compactShip(ship, lines, width)] : lines));
+    if (options.compact) out.push(compactShip(ship, width, paint));
+    else out.push(...renderShip(ship, width, options.podLines ?? 3, paint));
   }
 
   out.push(rule(`dock: ${s.dock.length} waiting`));
@@ -91,8 +91,6 @@ function renderShip(ship: ShipRow, width: number, podLines: number, paint: (t: s
   const barWidth = width >= 90 ? 24 : 14;
   const cpu = bar(ship.cpu.used, ship.cpu.total, barWidth, paint);
   const mem = bar(ship.memory.used, ship.memory.total, barWidth, paint);
-  const cores = (m: number) => (m / 1000).toFixed(m % 1000 === 0 ? 0 : 1);
-  const gib = (b: number) => (b / 2 ** 30).toFixed(b % 2 ** 30 === 0 ? 0 : 1);
   lines.push(`   cpu ${cpu} ${`${cores(ship.cpu.used)}/${cores(ship.cpu.total)}`.padEnd(9)} mem ${mem} ${gib(ship.memory.used)}/${gib(ship.memory.total)}Gi`);
   const chips = ship.pods.map((p) => ({ plain: `${TONES[p.tone].symbol} ${p.name}`, tone: TONES[p.tone].paint }));
   const podRows: string[] = [];
@@ -118,12 +116,17 @@ function shortHolder(holder: string): string {
   return holder.replace(/_([0-9a-f]{8})-[0-9a-f-]+/, '_$1');
 }
 
-/** "node-7 Ready cpu ███░░ 1.5/4 mem ██░░░ 2/8Gi 5 pods": the first two lines of a ship, squeezed. */
-function compactShip(ship: ShipRow, lines: string[], width: number): string {
-  const head = lines[0]!.replace(/ +\S+ +captain.*$/, '');
-  const bars = lines[1]!.trim().replace(/ {2,}/g, ' ');
-  return fit(`${head} ${bars} ${ship.pods.length} pods`, width);
+/** "node-7   Ready    cpu ███░░░ 1.5/4   mem ██░░░░ 2/8Gi      5 pods, captain up": one line a ship. */
+function compactShip(ship: ShipRow, width: number, paint: (t: string, p: Paint) => string): string {
+  const readyTone: Paint = ship.ready === 'Ready' ? 'green' : ship.ready === 'absent' ? 'grey' : 'red';
+  const crew = componentState(ship.kubelet);
+  return fit(` ${paint(ship.name.padEnd(8), 'bold')} ${paint(ship.ready.padEnd(8), readyTone)} cpu ${bar(ship.cpu.used, ship.cpu.total, 6, paint)} `
+    + `${`${cores(ship.cpu.used)}/${cores(ship.cpu.total)}`.padEnd(7)} mem ${bar(ship.memory.used, ship.memory.total, 6, paint)} `
+    + `${`${gib(ship.memory.used)}/${gib(ship.memory.total)}Gi`.padEnd(9)} ${String(ship.pods.length).padStart(2)} pods, captain ${paint(crew.word, crew.tone)}`, width);
 }
+
+const cores = (m: number) => (m / 1000).toFixed(m % 1000 === 0 ? 0 : 1);
+const gib = (b: number) => (b / 2 ** 30).toFixed(b % 2 ** 30 === 0 ? 0 : 1);
 
 function componentState(c: ComponentStatus | undefined): { symbol: string; word: string; tone: Paint } {
   switch (c?.state) {

@@ -39,7 +39,7 @@ export const state = {
 };
 
 const stats = { hellos: 0, batches: 0, renders: 0, flights: 0, lastRenderMs: 0, renderMs: [] };
-const harbour = createHarbour(document.getElementById('harbour'), state, { onSelect: select, stats });
+const harbour = createHarbour(document.getElementById('harbour'), state, { onSelect: select, stats, onResize: () => requestDraw(true) });
 const panels = createPanels(document.getElementById('panel'), state, { filterEvents: (text) => feed.setFilter(text), refresh: () => harbour.setSelected(panels.selected()) });
 const feed = createFeed(state, { onSelect: select });
 // Tests and curious students can look inside from the console.
@@ -202,5 +202,4 @@ for (const [id, action] of [['apply', 'apply'], ['unapply', 'delete']]) {
   });
 }
 
-window.addEventListener('resize', () => requestDraw(true));
 connect();

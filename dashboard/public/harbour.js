@@ -26,7 +26,7 @@ const CABINS = [
 ];
 const MAX_FLIGHTS = 24;
 
-export function createHarbour(svg, state, { onSelect, stats }) {
+export function createHarbour(svg, state, { onSelect, stats, onResize }) {
   addSymbols(svg);
   drawLegend(document.getElementById('legend'));
   const layer = (id) => svgEl('g', { id }, svg);
@@ -51,9 +51,16 @@ export function createHarbour(svg, state, { onSelect, stats }) {
   });
 
   // ## Regions, from the SVG's size in CSS pixels (so text sizes are true pixels)
+  // Reading clientWidth forces the browser to lay the page out there and then; we read the size
+  // once, and again only when a ResizeObserver says it changed.
+  let size;
+  new ResizeObserver(() => {
+    size = undefined;
+    onResize();
+  }).observe(svg);
   function layout() {
-    const W = Math.max(600, svg.clientWidth);
-    const H = Math.max(400, svg.clientHeight);
+    size ??= { W: Math.max(600, svg.clientWidth), H: Math.max(400, svg.clientHeight) };
+    const { W, H } = size;
     const ctrlW = Math.min(600, W * 0.62);
     const dockW = Math.min(270, W * 0.26);
     const railY = 152;

@@ -190,8 +190,12 @@ export function createShips(layer, state) {
   }
 
   // ## The deck: the largest container size at which every pod fits
-  function drawDeck(e, deck, pods, shipX, shipY) {
-    pods.sort((a, b) => byName(a.name, b.name));
+  function drawDeck(e, deck, aboard, shipX, shipY) {
+    // Containers stand in name order. Most redraws are status changes that move nobody, so we sort
+    // again only when a container came aboard or left.
+    const byKey = new Map(aboard.map((p) => [p.key, p]));
+    if (!e.order || e.order.length !== byKey.size || e.order.some((k) => !byKey.has(k))) e.order = [...byKey.keys()].sort(byName);
+    const pods = e.order.map((k) => byKey.get(k));
     let cw = 64;
     let ch = 30;
     let cols = 1;
@@ -237,10 +241,14 @@ export function createShips(layer, state) {
       const k = `${el === e.g ? 'g' : el === e.body ? 'b' : el === e.mark ? 'm' : 't'}.${name}`;
       if (e.was[k] !== value) el.setAttribute(name, (e.was[k] = value));
     };
-    const shape = podShape(p.tone, x, y, w, h);
     put(e.g, 'class', `pod tone-${p.tone}${landing.has(p.key) ? ' landing' : ''}`);
-    put(e.body, 'd', shape.body);
-    put(e.mark, 'd', shape.mark);
+    const geometry = `${p.tone}|${x}|${y}|${w}|${h}`;
+    if (e.geometry !== geometry) {
+      e.geometry = geometry;
+      const shape = podShape(p.tone, x, y, w, h);
+      put(e.body, 'd', shape.body);
+      put(e.mark, 'd', shape.mark);
+    }
     if (labels) {
       if (!e.text) {
         e.text = svgText(shortName(p.name), { 'text-anchor': 'end' }, e.g);

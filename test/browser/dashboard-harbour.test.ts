@@ -116,6 +116,24 @@ describe.skipIf(!browserTestsEnabled())('the harbour dashboard', () => {
     await shot('08-moved');
   }, 120_000);
 
+  it('scales the RC and crashes a pod from the page, through the Kubernetes API', async () => {
+    const live = () => page.evaluate(() => [...(window as any).__harbour.state.pods.values()].filter((p: any) => p.tone !== 'terminating').map((p: any) => p.key as string));
+    const victim = (await live())[0]!;
+    await page.click(`#harbour .ship [data-pod="${victim}"]`);
+    await page.click('#panel .link:has-text("rc/besu-rpc")');
+    await page.click('#panel button:has-text("+ 1")');
+    await inPage('seven live pods', () => [...(window as any).__harbour.state.pods.values()].filter((p: any) => p.tone !== 'terminating' && p.node).length === 7, 30_000);
+    expect(await page.textContent('#toast')).toContain('scaled rc/besu-rpc to 7');
+
+    await page.click(`#harbour .ship [data-pod="${victim}"]`);
+    await page.click('#panel button:has-text("Crash pod")');
+    await inPage('the victim gone and replaced', (v) => {
+      const pods = [...(window as any).__harbour.state.pods.values()].filter((p: any) => p.tone !== 'terminating' && p.node);
+      return !pods.some((p: any) => p.key === v) && pods.length === 7;
+    }, 30_000, victim);
+    expect(await page.textContent('#toast')).toContain(`killed ${victim}`);
+  }, 60_000);
+
   it('reconnects by itself when the apiserver restarts and when the dashboard restarts', async () => {
     const rev = async () => page.evaluate(() => (window as any).__harbour.state.writes.at(-1)?.revision ?? 0);
     await harbour.cp.restartApiServer();

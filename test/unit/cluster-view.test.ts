@@ -121,6 +121,15 @@ describe('renderHarbour', () => {
     expect(text).toContain('crane: besu-0 lifted onto node-2 [Scheduled]');
   });
 
+  it('squeezes each ship onto one line when the harbour is taller than the screen', () => {
+    const compact = renderHarbour(buildSnapshot(inputs), { width: 80, color: false, compact: true });
+    const ships = compact.filter((l) => /^ node-\d/.test(l));
+    expect(ships).toHaveLength(2);
+    expect(ships[0]).toMatch(/^ node-1 +Ready +cpu █{3}░{3} 1\/2 +mem █{3}░{3} 2\/4Gi +3 pods, captain up$/);
+    expect(ships[1]).toMatch(/node-2 +Unknown .* 0 pods, captain DOWN$/);
+    for (const line of compact) expect(visible(line).length).toBeLessThanOrEqual(80);
+  });
+
   it('uses colour only when asked', () => {
     expect(lines.join('')).not.toContain('\x1b[');
     expect(renderHarbour(buildSnapshot(inputs)).join('')).toContain('\x1b[32m');

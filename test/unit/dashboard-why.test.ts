@@ -1,6 +1,7 @@
 // Why panels' pure parts: the crane's decision from either source, and a Service's rules.
 import { describe, expect, it } from 'vitest';
-import { decisionFromAnnotation, decisionFromExplanation, rulesOfService } from '../../dashboard/why.ts';
+import { decisionFromAnnotation, decisionFromExplanation } from '../../dashboard/decision.ts';
+import { rulesOfService } from '../../dashboard/why.ts';
 
 describe('the crane\'s decision', () => {
   it('reads the scheduler endpoint\'s full explanation: each ship\'s verdict and each plugin\'s 0-100 score', () => {

@@ -114,6 +114,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     };
     const answer = await dispatch(call, req, reply);
     if (answer !== 'streamed') reply.code(answer.code).header('content-type', 'application/json').send(JSON.stringify(answer.body));
+    // An async handler that sent a stream must hand the reply back, or fastify ends it empty.
+    return reply;
   };
 
   const dispatch = async (call: Call, req: FastifyRequest, reply: FastifyReply): Promise<Reply> => {

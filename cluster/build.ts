@@ -1,5 +1,5 @@
-// Bundling the components once, so ten processes start in half the cpu
-// =====================================================================
+// Bundling the components once, so ten processes start on less cpu
+// =================================================================
 // CONCEPT   Each component is a TypeScript program run with tsx, which costs about 0.4 s of cpu per
 //           process before any of our code runs (the loader, then resolving and transforming every
 //           module). Ten processes on a two-core machine pay that ten times at once. So, before

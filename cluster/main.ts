@@ -95,6 +95,7 @@ let supervisor: Supervisor | undefined;
 let stopLogs: (() => void) | undefined;
 let stopOutput: () => void = () => {};
 let stopping = false;
+let stoppingAt = 0;
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)'));
@@ -135,11 +136,15 @@ if (values.logs) cluster.supervisor.on('crash', (name: string) => console.log(`[
 
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
-    // A second Ctrl-C: the user is in a hurry. The orphan guard SIGKILLs every child on exit.
+    // Ctrl-C reaches npm and us at once, and npm forwards its copy: a repeat within a second is
+    // the same request. A later one means the user is in a hurry: the orphan guard SIGKILLs every
+    // child as we exit.
+    if (Date.now() - stoppingAt < 1000) return;
     console.log('Second signal: killing every component now.');
     process.exit(130);
   }
   stopping = true;
+  stoppingAt = Date.now();
   stopOutput();
   const started = Date.now();
   let survivors: number[];

@@ -7,8 +7,11 @@
 //             - everything else is an ordinary Kubernetes API call: cordon is a patch of
 //               spec.unschedulable (kubectl cordon), scale a merge patch of the RC's /scale
 //               subresource (kubectl scale), "apply example" a create-or-patch per manifest document
-//               (kubectl apply), and crashing a pod kills it the way chaos tools' pod-kill does:
-//               a delete with a 0 s grace period, after which its ReplicationController orders a new one.
+//               (kubectl apply), and killing a pod is a delete with a 0 s grace period (chaos tools'
+//               pod-kill), after which its ReplicationController orders a new one;
+//             - crashing a container asks the pod's own kubelet to run `kill -9 1` in it
+//               (POST /run/..., what `kubectl exec POD -- kill -9 1` does), as the chaos CLI does:
+//               the container exits 137 and the kubelet restarts it by the pod's restartPolicy.
 //           Each action answers in plain words what it did and what the cluster should do next.
 // REAL K8S  kubectl cordon/scale/apply/delete --grace-period=0 (staging/src/k8s.io/kubectl/pkg/cmd);
 //           the process side is systemctl or crictl on a real machine.
@@ -37,7 +40,7 @@ export interface LauncherControl {
   components?: ComponentEmitter;
   /** Runs a component action without HTTP (an in-process launcher). */
   act?(name: string, action: ComponentAction, signal?: NodeJS.Signals): Promise<void>;
-  /** Crashes a pod's container, when the launcher can. @default a pod kill through the API */
+  /** Crashes a pod's container another way. @default `kill -9 1` through the pod's kubelet */
   crashPod?(namespace: string, name: string): Promise<string | void>;
 }
 
@@ -103,9 +106,28 @@ export class InstructorActions {
     }
   }
 
-  /** Crashes a pod: the launcher's container crash when it has one, else a pod kill (delete, grace 0). */
+  /** Crashes a pod's first container: `kill -9 1` run in it by its node's kubelet (POST /run/...). */
   async crashPod(namespace: string, name: string): Promise<string> {
     if (this.o.launcher?.crashPod) return (await this.o.launcher.crashPod(namespace, name)) || `crashed ${namespace}/${name}.`;
+    const pod = await this.api((c) => c.get('pods', name, namespace));
+    if (!pod.spec.nodeName) throw new ActionError(409, `${namespace}/${name} waits on the dock: nothing runs yet to crash`);
+    const node = await this.api((c) => c.get('nodes', pod.spec.nodeName!));
+    const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+    const container = pod.spec.containers[0]!.name;
+    const url = `http://${ip}:${port}/run/${enc(namespace)}/${enc(name)}/${enc(container)}?cmd=${enc('kill -9 1')}`;
+    const res = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+      throw new ActionError(502, `the kubelet of ${pod.spec.nodeName} (${ip}:${port}) did not answer: ${err.message}`);
+    });
+    if (!res.ok) throw new ActionError(res.status, `the kubelet of ${pod.spec.nodeName} refused: ${(await res.text()).trim()}`);
+    const backoff = (s: number) => `${round(s * this.o.timeScale)} s`;
+    return `crashed container ${container} of ${namespace}/${name} on ${pod.spec.nodeName} (kill -9 1 through its kubelet): ` +
+      `it exits with code 137 and the kubelet starts it again (restartPolicy ${pod.spec.restartPolicy ?? 'Always'}); ` +
+      `if it keeps crashing, CrashLoopBackOff waits 10 s, 20 s, 40 s ... (here ${backoff(10)}, ${backoff(20)}, ${backoff(40)}).`;
+  }
+
+  /** Kills a pod the way chaos tools' pod-kill does: a delete with a 0 s grace period. */
+  async killPod(namespace: string, name: string): Promise<string> {
     await this.api((c) => c.delete('pods', name, { namespace, gracePeriodSeconds: 0 }));
     return `killed ${namespace}/${name} (deleted with a 0 s grace period, like a chaos tool's pod-kill). ` +
       'If a ReplicationController owns it, the replication office orders a replacement at once.';
@@ -214,6 +236,8 @@ function toActionError(err: unknown): ActionError {
   if (err instanceof ApiError) return new ActionError(err.code, `${err.reason}: ${err.message}`, err);
   return new ActionError(502, `the apiserver could not be reached: ${(err as Error).message}`, err);
 }
+
+const enc = encodeURIComponent;
 
 function round(x: number): string {
   return x >= 10 ? x.toFixed(0) : x.toFixed(1).replace(/\.0$/, '');

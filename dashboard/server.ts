@@ -6,7 +6,7 @@
 //             GET  /api/why/pod/:ns/:name, /api/why/node/:name, /api/why/service/:ns/:name?node=
 //             POST /api/components/<name>/<start|stop|restart|kill>[?signal=SIGSTOP]
 //             POST /api/nodes/:name/<sink|restore|pause|resume|cordon|uncordon>
-//             POST /api/pods/:ns/:name/crash, /api/rcs/:ns/:name/scale { replicas }
+//             POST /api/pods/:ns/:name/<crash|kill>, /api/rcs/:ns/:name/scale { replicas }
 //             POST /api/examples/:file/<apply|delete>
 //           It is a client like any other: informers for what it shows (model.ts), the Kubernetes
 //           API and the launcher's control API for what the instructor does (actions.ts). The page
@@ -186,6 +186,7 @@ function routes(app: FastifyInstance, actions: InstructorActions, why: WhyOption
     return actions.node(req.params.name!, action);
   }));
   app.post<{ Params: P }>('/api/pods/:ns/:name/crash', (req, reply) => answer(reply, () => actions.crashPod(req.params.ns!, req.params.name!)));
+  app.post<{ Params: P }>('/api/pods/:ns/:name/kill', (req, reply) => answer(reply, () => actions.killPod(req.params.ns!, req.params.name!)));
   app.post<{ Params: P; Body: { replicas?: number } }>('/api/rcs/:ns/:name/scale', (req, reply) =>
     answer(reply, () => actions.scale(req.params.ns!, req.params.name!, Number(req.body?.replicas))));
   app.post<{ Params: P }>('/api/examples/:file/:action', (req, reply) => answer(reply, () => {

@@ -190,7 +190,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const first = initial;
   initial = undefined;
   first.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
-  for (const pod of first) route(pod);
+  // The cache may already hold a newer version of a buffered pod: route that one.
+  for (const pod of first) {
+    const latest = pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    if (latest) route(latest);
+  }
   log(`kubelet: ${nodes.length === 1 ? `node ${nodes[0].nodeName} (${nodes[0].nodeIP})` : `${nodes.length} nodes`} registered; running ${first.length} pod(s) bound before start`);
 
   return {

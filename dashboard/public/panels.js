@@ -109,7 +109,8 @@ export function createPanels(root, state, { filterEvents, refresh }) {
       ['Owner', p.owner ? (p.owner.kind === 'ReplicationController' ? link(`rc/${p.owner.name}`, () => pick({ kind: 'rc', key: `${ns}/${p.owner.name}` })) : `${p.owner.kind}/${p.owner.name}`) : 'none (a bare pod: nobody replaces it)'],
     ]));
     out.push(h('div', { class: 'buttons' },
-      btn('Crash pod', `/api/pods/${enc(ns)}/${enc(name)}/crash`, { danger: true, title: 'delete with grace period 0, as chaos pod-kill does' }),
+      btn('Crash container', `/api/pods/${enc(ns)}/${enc(name)}/crash`, { danger: true, disabled: !p.node, title: 'kill -9 1 inside it, through its kubelet' }),
+      btn('Kill pod', `/api/pods/${enc(ns)}/${enc(name)}/kill`, { danger: true, title: 'delete with grace period 0, as chaos pod-kill does' }),
       h('button', { type: 'button', onclick: () => filterEvents(name) }, 'Its events below')));
     out.push(...loading(), ...gone());
     if (!data || data.gone) return out;

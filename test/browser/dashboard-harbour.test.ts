@@ -65,7 +65,7 @@ describe.skipIf(!browserTestsEnabled())('the harbour dashboard', () => {
     await shot('02-dock');
 
     await page.click('[data-comp="kube-scheduler"]');
-    await page.click('#panel button:has-text("Start")');
+    await page.click('#panel button:text-is("Start")');
     await inPage('the crane lifting a container', () => document.querySelector('#flights .flight'), 30_000);
     await page.waitForTimeout(500);
     await shot('03-crane');
@@ -116,7 +116,7 @@ describe.skipIf(!browserTestsEnabled())('the harbour dashboard', () => {
     await shot('08-moved');
   }, 120_000);
 
-  it('scales the RC and crashes a pod from the page, through the Kubernetes API', async () => {
+  it('scales the RC, crashes a container and kills a pod from the page', async () => {
     const live = () => page.evaluate(() => [...(window as any).__harbour.state.pods.values()].filter((p: any) => p.tone !== 'terminating').map((p: any) => p.key as string));
     const victim = (await live())[0]!;
     await page.click(`#harbour .ship [data-pod="${victim}"]`);
@@ -125,14 +125,22 @@ describe.skipIf(!browserTestsEnabled())('the harbour dashboard', () => {
     await inPage('seven live pods', () => [...(window as any).__harbour.state.pods.values()].filter((p: any) => p.tone !== 'terminating' && p.node).length === 7, 30_000);
     expect(await page.textContent('#toast')).toContain('scaled rc/besu-rpc to 7');
 
+    // A crash: kill -9 1 inside the container, through its kubelet; the kubelet restarts it.
     await page.click(`#harbour .ship [data-pod="${victim}"]`);
-    await page.click('#panel button:has-text("Crash pod")');
+    await page.click('#panel button:has-text("Crash container")');
+    await inPage('the crash answered', () => /crashed container|refused/.test(document.getElementById('toast')?.textContent ?? ''));
+    expect(await page.textContent('#toast')).toContain('exits with code 137');
+    await inPage('a restart counted', (v) => (window as any).__harbour.state.pods.get(v)?.restarts >= 1, 30_000, victim);
+
+    // A pod kill: deleted at once; the replication office orders a replacement.
+    await page.click(`#harbour .ship [data-pod="${victim}"]`);
+    await page.click('#panel button:has-text("Kill pod")');
     await inPage('the victim gone and replaced', (v) => {
       const pods = [...(window as any).__harbour.state.pods.values()].filter((p: any) => p.tone !== 'terminating' && p.node);
       return !pods.some((p: any) => p.key === v) && pods.length === 7;
     }, 30_000, victim);
     expect(await page.textContent('#toast')).toContain(`killed ${victim}`);
-  }, 60_000);
+  }, 90_000);
 
   it('reconnects by itself when the apiserver restarts and when the dashboard restarts', async () => {
     const rev = async () => page.evaluate(() => (window as any).__harbour.state.writes.at(-1)?.revision ?? 0);

@@ -66,10 +66,10 @@ describe('node registration and heartbeat', () => {
     const renewed = await until('a renewal', async () => {
       const l = await client.get('leases', 'node-a', 'kube-node-lease');
       return l.spec.renewTime !== first.spec.renewTime && l;
-    }, 3000);
+    }, 5000);
     const gap = Date.parse(renewed.spec.renewTime!) - Date.parse(first.spec.renewTime!);
     expect(gap).toBeGreaterThanOrEqual(400);
-    expect(gap).toBeLessThan(1500);
+    expect(gap).toBeLessThan(3000);
   });
 
   it('does not re-send its status while nothing changes (reports every 5 min or on change)', async () => {

@@ -74,7 +74,7 @@ describe('running pods', () => {
     expect(answer).toContain('web-1');
     expect(await eventsOf('web-1')).toEqual([
       'Pulling: Pulling image "nginx:1.25"',
-      expect.stringMatching(/^Pulled: Successfully pulled image "nginx:1.25" in \d+ms \(\d+ms including waiting\)\. Image size: 68000000 bytes\.$/),
+      expect.stringMatching(/^Pulled: Successfully pulled image "nginx:1.25" in (\d+ms|[\d.]+s) \((\d+ms|[\d.]+s) including waiting\)\. Image size: 68000000 bytes\.$/),
       'Created: Created container: app',
       'Started: Started container app',
     ]);
@@ -120,10 +120,12 @@ describe('restart policies', () => {
     // Each run lasts 1 s; then 0 s, 10 s, 20 s of back-off: 1 -> 2 takes 11 s, 2 -> 3 takes 21 s.
     const gap12 = (seen.get(2)! - seen.get(1)!) / SCALE / 1000;
     const gap23 = (seen.get(3)! - seen.get(2)!) / SCALE / 1000;
-    expect(gap12).toBeGreaterThan(10);
-    expect(gap12).toBeLessThan(13);
-    expect(gap23).toBeGreaterThan(20);
-    expect(gap23).toBeLessThan(23);
+    // Observed through the API on a shared machine: we allow a few (cluster) seconds of latency.
+    expect(gap12).toBeGreaterThan(9.5);
+    expect(gap12).toBeLessThan(15);
+    expect(gap23).toBeGreaterThan(19.5);
+    expect(gap23).toBeLessThan(26);
+    expect(gap23 - gap12).toBeGreaterThan(6);
     expect(sawBackOff).toMatch(/^back-off (10|20)s restarting failed container=app pod=crash_default\(/);
     const pod = await getPod('crash');
     expect(pod.status!.phase).toBe('Running');

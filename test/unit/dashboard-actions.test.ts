@@ -87,10 +87,34 @@ describe('everything else through the Kubernetes API', () => {
     expect(client.calls).toEqual([['patch', 'nodes', 'node-1', { spec: { unschedulable: true } }, { type: 'strategic' }]]);
   });
 
-  it('crashes a pod by deleting it with a 0 s grace period, unless the launcher can crash containers', async () => {
+  it('kills a pod by deleting it with a 0 s grace period, as chaos tools\' pod-kill does', async () => {
     const client = fakeClient();
-    expect(await new InstructorActions({ client, timeScale: 1 }).crashPod('default', 'besu-0')).toMatch(/grace period/);
+    expect(await new InstructorActions({ client, timeScale: 1 }).killPod('default', 'besu-0')).toMatch(/grace period/);
     expect(client.calls).toEqual([['delete', 'pods', 'besu-0', { namespace: 'default', gracePeriodSeconds: 0 }]]);
+  });
+
+  it('crashes a container by asking its node\'s kubelet to run kill -9 1 in it', async () => {
+    const runs: string[] = [];
+    const kubelet = http.createServer((req, res) => {
+      runs.push(`${req.method} ${req.url}`);
+      res.writeHead(200).end();
+    });
+    const port = await new Promise<number>((resolve) => kubelet.listen(0, '127.0.0.1', () => resolve((kubelet.address() as { port: number }).port)));
+    const client = Object.assign(fakeClient(), {
+      async get(resource: string) {
+        return resource === 'pods'
+          ? { metadata: { name: 'besu-0', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'besu', image: 'x' }] } }
+          : { metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } };
+      },
+    }) as unknown as KubeClient;
+    const said = await new InstructorActions({ client, timeScale: 0.1 }).crashPod('default', 'besu-0');
+    kubelet.close();
+    expect(runs).toEqual(['POST /run/default/besu-0/besu?cmd=kill%20-9%201']);
+    expect(said).toMatch(/exits with code 137/);
+    expect(said).toMatch(/here 1 s, 2 s, 4 s/);
+  });
+
+  it('lets the launcher crash containers its own way', async () => {
     const crashed: string[] = [];
     const launcher = { crashPod: async (ns: string, name: string) => void crashed.push(`${ns}/${name}`) };
     await new InstructorActions({ client: fakeClient(), launcher, timeScale: 1 }).crashPod('default', 'besu-1');

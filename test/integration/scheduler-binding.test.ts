@@ -110,7 +110,8 @@ describe('kube-scheduler binds pods through the apiserver', () => {
     expect(failed).toMatchObject({ type: 'Warning', reason: 'FailedScheduling', message, source: { component: 'default-scheduler' } });
     const pending = await waitFor('PodScheduled=False', async () => {
       const p = await get('big');
-      return podScheduled(p)?.status === 'False' && p;
+      // The condition and the explanation annotation are separate writes: wait for both.
+      return podScheduled(p)?.status === 'False' && p.metadata.annotations?.[SCHEDULING_RESULT_ANNOTATION] !== undefined && p;
     });
     expect(pending.spec.nodeName).toBeUndefined();
     expect(pending.status?.phase).toBe('Pending');

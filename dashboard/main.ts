@@ -1,9 +1,10 @@
 // The dashboard on its own: `npx tsx dashboard/main.ts`
 // =====================================================
 // CONCEPT   The launcher mounts the dashboard itself (startDashboard in server.ts). This command
-//           starts it apart, against a harbour that is already running: it finds the kubeconfig,
-//           the control API and the time scale in .cluster/launcher.json, so a second screen (or a
-//           dashboard you are changing and restarting) needs no flags at all.
+//           starts it apart, against a harbour that is already running: it finds the kubeconfig and
+//           the control API in .cluster/launcher.json, and the time scale and ports from the control
+//           API's GET /harbour, so a second screen (or a dashboard you are changing and restarting)
+//           needs no flags at all.
 // REAL K8S  `kubectl proxy` + the Kubernetes Dashboard, run from a workstation against a cluster.
 // SHIPS     A second big board, in another window of the harbour master's tower.
 // EXAMPLE   npx tsx dashboard/main.ts --port 8081
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8080' },
     kubeconfig: { type: 'string' },
     launcher: { type: 'string' },
-    'scheduler-url': { type: 'string', default: 'http://127.0.0.1:10259' },
+    'scheduler-url': { type: 'string' },
     'time-scale': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -41,12 +42,19 @@ if (!kubeconfig) {
   process.exit(2);
 }
 const launcherUrl = values.launcher ?? found?.control;
+// The launcher knows the time scale and every port; without it we assume the defaults.
+type Harbour = { timeScale: number; ports: { scheduler: number; proxyHealthz: number } };
+const harbour = launcherUrl
+  ? await fetch(`${launcherUrl}/harbour`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.ok ? (r.json() as Promise<Harbour>) : undefined)).catch(() => undefined)
+  : undefined;
+const proxyPort = harbour?.ports.proxyHealthz ?? 10256;
 const dashboard = await startDashboard({
   port: Number(values.port),
   kubeconfig,
   launcherControl: launcherUrl ? { url: launcherUrl } : undefined,
-  schedulerUrl: values['scheduler-url'],
-  clock: realClock(Number(values['time-scale'] ?? 0.1)),
+  schedulerUrl: values['scheduler-url'] ?? `http://127.0.0.1:${harbour?.ports.scheduler ?? 10259}`,
+  proxyRulesUrl: (_node, ip) => `http://${ip}:${proxyPort}/rules`,
+  clock: realClock(Number(values['time-scale'] ?? harbour?.timeScale ?? 0.1)),
   log: (line) => console.warn(`dashboard: ${line}`),
 });
 console.log(`The harbour dashboard is at ${dashboard.url}${launcherUrl ? '' : ' (no launcher found: process controls are off)'}`);

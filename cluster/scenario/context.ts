@@ -14,10 +14,6 @@
 // SKIPPED   server-side apply: `apply` creates (a scenario starts in a fresh namespace).
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseAllDocuments } from 'yaml';
 import type { Event, KubeObject, Node, Pod } from '../../api/types.ts';
@@ -26,6 +22,7 @@ import type { KubeClient } from '../../client/rest.ts';
 import type { Chaos } from '../chaos/chaos.ts';
 import { parseDuration } from '../chaos/timings.ts';
 import type { Check, EventFilter, Prediction, ScenarioContext } from './api.ts';
+import { eventTime, explainPlacement, kubectlCacheDir, matchesEvent, postOnce } from './probes.ts';
 import { kubernetesSpan, type Timeline } from './timeline.ts';
 
 /** A failure, with the step it happened in. */
@@ -222,13 +219,7 @@ export class Context implements ScenarioContext {
   }
 
   async events(filter: EventFilter = {}): Promise<Event[]> {
-    const when = (e: Event) => Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
-    const match = (pattern: string | RegExp | undefined, value: string | undefined) =>
-      pattern === undefined || (typeof pattern === 'string' ? pattern === value : pattern.test(value ?? ''));
-    return (await this.client.list('events')).items
-      .filter((e) => match(filter.reason, e.reason) && match(filter.object, e.involvedObject.name) && match(filter.kind, e.involvedObject.kind)
-        && match(filter.message, e.message) && (filter.since === undefined || when(e) >= Math.floor(filter.since / 1000) * 1000))
-      .sort((a, b) => when(a) - when(b));
+    return (await this.client.list('events')).items.filter((e) => matchesEvent(e, filter)).sort((a, b) => eventTime(a) - eventTime(b));
   }
 
   async rpc<T = unknown>(target: Pod | string, method: string, params: unknown[] = []): Promise<T> {
@@ -245,27 +236,11 @@ export class Context implements ScenarioContext {
 
   async why(podName: string, namespace?: string): Promise<string> {
     const url = `http://127.0.0.1:${this.chaos.harbour.ports.scheduler}/explanations/${namespace ?? this.ns}/${podName}`;
-    const ex = (await (await fetch(url, { signal: AbortSignal.timeout(3000) })).json()) as Explanation;
-    const totals = Object.entries(ex.total ?? {}).sort((a, b) => b[1] - a[1]);
-    // Nodes a filter turned away, with the filter's verdict ("node-1 NodeResourcesFit: Insufficient cpu").
-    const refused = Object.entries(ex.filter ?? {}).flatMap(([node, verdicts]) => {
-      const failed = Object.entries(verdicts).find(([, v]) => v !== 'passed' && v !== 'skipped');
-      return failed ? [`${node} ${failed[0]}: ${failed[1]}`] : [];
-    });
-    const filtered = refused.length ? `; filtered out: ${refused.join(', ')}` : '';
-    if (!totals.length) return `${ex.selectedNode ? `only ${ex.selectedNode} passed the filters, so no scoring was needed` : ex.message || 'no scores recorded'}${filtered}`;
-    // The plugin that separated the nodes most is the one that decided.
-    const spread = (plugin: string) => {
-      const values = totals.map(([n]) => ex.finalScore?.[n]?.[plugin] ?? 0);
-      return Math.max(...values) - Math.min(...values);
-    };
-    const decider = Object.keys(ex.weights ?? {}).sort((a, b) => spread(b) - spread(a))[0];
-    const detail = decider ? `; ${decider} made the difference (${totals.map(([n]) => `${n} ${ex.score?.[n]?.[decider] ?? 0}`).join(', ')})` : '';
-    return `scores ${totals.map(([n, t]) => `${n} ${t}`).join(', ')}${detail}${filtered}`;
+    return explainPlacement(await (await fetch(url, { signal: AbortSignal.timeout(3000) })).json());
   }
 
   kubectl(...args: string[]): Promise<string> {
-    const env = { ...process.env, KUBECONFIG: this.options.kubeconfig, KUBECACHEDIR: kubeCache() };
+    const env = { ...process.env, KUBECONFIG: this.options.kubeconfig, KUBECACHEDIR: kubectlCacheDir() };
     return new Promise((resolve, reject) => {
       execFile('kubectl', args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
         if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr.trim() || err.message}`));
@@ -299,39 +274,4 @@ export class Context implements ScenarioContext {
     const wall = (Date.now() - since) / 1000;
     return `${wall.toFixed(1)} s, k8s ${kubernetesSpan(wall / this.timeScale)}`;
   }
-}
-
-/** The parts of the scheduler's explanation (scheduler/explanation.ts explanationToJSON) we read. */
-interface Explanation {
-  message?: string;
-  selectedNode?: string;
-  filter?: Record<string, Record<string, string>>;
-  weights?: Record<string, number>;
-  score?: Record<string, Record<string, number>>;
-  finalScore?: Record<string, Record<string, number>>;
-  total?: Record<string, number>;
-}
-
-// @doc: scenario-rpc-fresh-connection
-// Every call opens its own TCP connection, as `curl` does: through a Service, each new connection
-// is balanced afresh by kube-proxy, where a kept-alive connection would stick to one pod.
-function postOnce(url: string, body: string, timeoutMs = 3000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve(text));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-let cacheDir: string | undefined;
-// kubectl caches discovery for hours; a fresh folder per run keeps it from trusting an old cluster.
-function kubeCache(): string {
-  return (cacheDir ??= mkdtempSync(join(tmpdir(), 'harbour-kubectl-')));
 }

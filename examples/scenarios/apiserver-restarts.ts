@@ -1,11 +1,14 @@
-// LESSON  The apiserver restarts and nothing is lost
-// ==================================================
-// The kube-apiserver holds no state of its own: every object lives in etcd. Stop it, and nobody can
-// read or change the cluster - but the containers keep running (kubelets need no apiserver to keep
-// a process alive) and Services keep forwarding. Start it again and every object is exactly as it
-// was, with the same uid and resourceVersion; every component lists and resumes its watches.
-// Kubernetes: staging/src/k8s.io/apiserver (a stateless front for etcd), client-go's reflector
-// (ListAndWatch, resuming from the last resourceVersion).
+// The apiserver restarts and nothing is lost
+// ==========================================
+// CONCEPT   The kube-apiserver holds no state of its own: every object lives in etcd. Stop it and
+//           nobody can read or change the cluster, but containers keep running (a kubelet needs no
+//           apiserver to keep a process alive). Start it again and every object is as it was,
+//           same uid, same spec; every component lists and resumes its watches.
+// REAL K8S  staging/src/k8s.io/apiserver (a stateless front for etcd), client-go's reflector
+//           (ListAndWatch resuming from the last resourceVersion)
+// SHIPS     The radio room goes quiet; the ships sail on; the log book is safe in the records office.
+// EXAMPLE   npm run scenario -- examples/scenarios/apiserver-restarts.ts
+// SKIPPED   several apiserver replicas behind a load balancer (the real cure for this outage).
 
 import { isReady, scenario, type ScenarioContext } from '../../cluster/scenario/index.ts';
 

@@ -1,12 +1,17 @@
-// LESSON  Bin-packing fills the fullest ship
-// ==========================================
-// The default scheduler profile scores nodes with NodeResourcesMostAllocated: of the ships a
-// container fits on, the crane picks the one that will be *fullest* afterwards. Small ships fill
-// first and the big ship stays free for big cargo. We load four crates one at a time and ask the
-// class to predict each pick from the ships' bars, then check it against the crane's own scores.
-// Kubernetes: pkg/scheduler/framework/plugins/noderesources/most_allocated.go (scoringStrategy
-// MostAllocated). The crates ask for cpu and memory in the ships' own ratio (1 cpu : 2Gi), so the
-// BalancedAllocation score ties and the fullness alone decides.
+// Bin-packing fills the fullest ship
+// ==================================
+// CONCEPT   The default scheduler profile scores nodes with NodeResourcesMostAllocated: of the
+//           ships a container fits on, the crane picks the one that will be *fullest* afterwards,
+//           so small ships fill first and the big ship stays free for big cargo. We load four
+//           crates one at a time; before each the class predicts the pick from the ships' bars,
+//           then we check it against our own sum and print the crane's scores. The crates ask for
+//           cpu and memory in the ships' own ratio (1 cpu : 2Gi), so BalancedAllocation ties and
+//           fullness alone decides.
+// REAL K8S  pkg/scheduler/framework/plugins/noderesources/most_allocated.go (scoringStrategy MostAllocated)
+// SHIPS     The crane loads the fullest ship that can still take the crate.
+// EXAMPLE   npm run scenario -- examples/scenarios/bin-packing.ts
+//           => crate-small node-1, crate-medium node-1, crate-large node-2, crate-xl node-3
+// SKIPPED   the spread-scheduler profile (LeastAllocated), which would do the opposite.
 
 import { fillText, fullestThatFits, scenario } from '../../cluster/scenario/index.ts';
 

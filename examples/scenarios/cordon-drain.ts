@@ -1,12 +1,15 @@
-// LESSON  Cordon and drain a ship for maintenance
-// ===============================================
-// `kubectl cordon` sets spec.unschedulable on a node: the scheduler's NodeUnschedulable filter
-// turns new pods away (the node carries the node.kubernetes.io/unschedulable:NoSchedule taint),
-// while the pods already there keep running. `kubectl drain` cordons, then *evicts* every pod on
-// the node through the policy/v1 Eviction subresource - a graceful delete that respects disruption
-// budgets - and the pods' controllers create replacements on the other ships. Uncordon when done.
-// Kubernetes: staging/src/k8s.io/kubectl/pkg/drain/drain.go, pkg/registry/core/pod/storage/eviction.go,
-// pkg/scheduler/framework/plugins/nodeunschedulable.
+// Cordon and drain a ship
+// =======================
+// CONCEPT   `kubectl cordon` sets spec.unschedulable: the scheduler's NodeUnschedulable filter turns
+//           new pods away while the pods already there keep running. `kubectl drain` cordons, then
+//           *evicts* every pod on the node through the policy/v1 Eviction subresource (a graceful
+//           delete that respects disruption budgets); their controllers create replacements on the
+//           other ships. Uncordon when the maintenance is done.
+// REAL K8S  staging/src/k8s.io/kubectl/pkg/drain/drain.go, pkg/registry/core/pod/storage/eviction.go,
+//           pkg/scheduler/framework/plugins/nodeunschedulable
+// SHIPS     A ship into dry dock: no new cargo, then its cargo moved to other ships.
+// EXAMPLE   npm run scenario -- examples/scenarios/cordon-drain.ts
+// SKIPPED   PodDisruptionBudgets (eviction would refuse while a budget is exhausted).
 
 import { isActive, isReady, scenario } from '../../cluster/scenario/index.ts';
 

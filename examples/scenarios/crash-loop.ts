@@ -1,13 +1,16 @@
-// LESSON  A crash loop and its back-off
-// =====================================
-// When a container exits, the kubelet restarts it in the same pod (restartPolicy Always): same
-// name, same IP, same node, RESTARTS + 1. The first restart is immediate. If it keeps crashing,
-// each next restart waits twice as long as the last - 10 s, 20 s, 40 s ... up to 5 min - and
-// meanwhile the container shows `waiting: CrashLoopBackOff`. CrashLoopBackOff is not a state the
-// container is "in" so much as the pause between attempts. A single crash of a healthy container
-// (we kill its main process through the kubelet) is just one quick restart.
-// Kubernetes: pkg/kubelet/kuberuntime/kuberuntime_manager.go (doBackOff), pkg/kubelet/kubelet.go
-// (backOffPeriod 10 s, MaxContainerBackOff 300 s), client-go util/flowcontrol/backoff.go.
+// A crash loop and its back-off
+// =============================
+// CONCEPT   When a container exits, the kubelet restarts it in the same pod (restartPolicy Always):
+//           same name, IP and node, RESTARTS + 1. The first restart is immediate; if it keeps
+//           crashing, each next one waits twice as long - 10 s, 20 s, 40 s ... up to 5 min - and
+//           meanwhile the container shows `waiting: CrashLoopBackOff`, the pause between attempts.
+//           A single crash of a healthy container (we kill its main process through its kubelet,
+//           as `kubectl exec POD -- kill -9 1` would) is just one quick restart.
+// REAL K8S  pkg/kubelet/kuberuntime/kuberuntime_manager.go (doBackOff), pkg/kubelet/kubelet.go
+//           (backOffPeriod 10 s, MaxContainerBackOff 300 s), client-go util/flowcontrol/backoff.go
+// SHIPS     A deckhand who keeps falling overboard is fished out more slowly each time.
+// EXAMPLE   npm run scenario -- examples/scenarios/crash-loop.ts  => pauses of ~11 s, ~21 s, ~41 s
+// SKIPPED   the back-off reset after 10 minutes of good behaviour.
 
 import { isReady, restarts, scenario, waitingReason } from '../../cluster/scenario/index.ts';
 

@@ -1,12 +1,14 @@
-// LESSON  etcd goes down and comes back with every object intact
-// ==============================================================
-// etcd is the cluster's only memory. Only the apiserver talks to it; when it is gone the apiserver
-// is still up but can neither read nor write, so it answers 503 ServiceUnavailable to everyone -
-// kubectl, the scheduler, the controllers, the kubelets. The containers keep running. When etcd
-// comes back it replays its write-ahead log from disk, and every object returns at exactly the
-// resourceVersion (etcd revision) it had.
-// Kubernetes: staging/src/k8s.io/apiserver/pkg/storage/etcd3 (the only etcd client), etcd's WAL
-// and snapshots (server/storage/wal).
+// etcd goes down and comes back with every object intact
+// ======================================================
+// CONCEPT   etcd is the cluster's only memory. Only the apiserver talks to it; without it the
+//           apiserver is up but can neither read nor write, so it answers 503 ServiceUnavailable to
+//           everyone. Containers keep running. When etcd comes back it replays its write-ahead log
+//           from disk, and every object returns at the resourceVersion (etcd revision) it had.
+// REAL K8S  staging/src/k8s.io/apiserver/pkg/storage/etcd3 (the only etcd client); etcd's WAL and
+//           snapshots (server/storage/wal)
+// SHIPS     The records office closes; the radio room can only say "try again later".
+// EXAMPLE   npm run scenario -- examples/scenarios/etcd-down.ts
+// SKIPPED   losing one member of a three-member etcd (ours has one member).
 
 import { isReady, scenario, type ScenarioContext } from '../../cluster/scenario/index.ts';
 

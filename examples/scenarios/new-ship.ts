@@ -1,13 +1,16 @@
-// LESSON  A new ship joins the fleet (and later leaves)
-// =====================================================
-// A pod that fits on no node waits on the dock with the scheduler's reason ("0/3 nodes are
-// available: 3 Insufficient cpu"). Adding a node is a cluster event: the scheduler moves waiting
-// pods back to its active queue and tries again, and this time one fits. Removing the node
-// (stop its kubelet, `kubectl delete node`) strands the pods bound to it; the pod garbage
-// collector deletes them after a 40 s quarantine, and their ReplicationController makes a new one
-// - which waits on the dock again, since no remaining ship is big enough.
-// Kubernetes: pkg/scheduler/internal/queue (MoveAllToActiveOrBackoffQueue on NodeAdd),
-// pkg/controller/podgc (gcOrphaned), kubeadm join / kubectl delete node.
+// A new ship joins the fleet, and later leaves
+// ============================================
+// CONCEPT   A pod that fits on no node waits on the dock with the scheduler's reason ("0/3 nodes
+//           are available: 3 Insufficient cpu"). A new node is a cluster event: the scheduler moves
+//           waiting pods back to its active queue, and this time one fits. Removing the node (stop
+//           its kubelet, delete the Node) strands its pods; the pod garbage collector deletes them
+//           after a 40 s quarantine and the ReplicationController makes a new one - which waits on
+//           the dock again, since no remaining ship is big enough.
+// REAL K8S  pkg/scheduler/internal/queue (MoveAllToActiveOrBackoffQueue on NodeAdd),
+//           pkg/controller/podgc (gcOrphaned); kubeadm join, kubectl delete node
+// SHIPS     A bigger ship sails in for the cargo no one could carry, then sails away again.
+// EXAMPLE   npm run scenario -- examples/scenarios/new-ship.ts
+// SKIPPED   the cluster autoscaler, which would add the ship by itself.
 
 import { isReady, scenario } from '../../cluster/scenario/index.ts';
 

@@ -1,14 +1,18 @@
-// LESSON  A cut-off ship keeps its cargo running (partition, then a slow link)
-// ============================================================================
-// A node the control plane cannot hear from is not necessarily dead. We cut one node's link to the
-// apiserver: its kubelet's lease renewals vanish, so after node-monitor-grace-period it is NotReady
-// and tainted exactly like a sunk ship - but its containers never stopped and still answer. When
-// its pod's toleration runs out the pod is deleted and replaced elsewhere, so for a while two
-// copies run: the old one on the island, which has not heard of its deletion, and the new one.
-// Heal the link and the kubelet learns the news and stops the old copy. Last, a *slow* link: every
-// API call from the node arrives 5 s late, well within the 40 s grace, so the node stays Ready.
-// Kubernetes: pkg/controller/nodelifecycle, pkg/kubelet/nodelease; the split-brain window is why
-// StatefulSets never replace a pod until its deletion is confirmed (pod safety guarantees).
+// A cut-off ship keeps its cargo running
+// ======================================
+// CONCEPT   A node the control plane cannot hear from is not necessarily dead. We cut one node's
+//           link to the apiserver: its lease renewals vanish, so after node-monitor-grace-period
+//           it is NotReady and tainted like a sunk ship - but its containers never stopped and
+//           still answer. When its pod's toleration runs out the pod is deleted and replaced
+//           elsewhere, so two copies run for a while: the old one on the island, which has not
+//           heard of its deletion, and the new one. Healing the link lets the kubelet learn the
+//           news and stop the old copy. Last, a *slow* link (every API call 5 s late, well within
+//           the 40 s grace) leaves the node Ready: slow is not dead.
+// REAL K8S  pkg/controller/nodelifecycle, pkg/kubelet/nodelease; the split-brain window is why
+//           StatefulSets never replace a pod before its deletion is confirmed
+// SHIPS     A ship whose radio mast is shot away still carries its cargo.
+// EXAMPLE   npm run scenario -- examples/scenarios/partition.ts
+// SKIPPED   the apiserver-to-kubelet direction (kubectl logs still reach the island).
 
 import { hasTaint, isReady, nodeReady, scenario } from '../../cluster/scenario/index.ts';
 

@@ -1,10 +1,13 @@
-// LESSON  Replication heals killed pods
-// =====================================
-// A ReplicationController does not remember pods; every time something changes it counts the
-// pods its selector matches and acts on the difference: fewer than `replicas`, it creates; more,
-// it deletes. So killing pods is not a failure it has to "detect": the count drops, and new pods
-// (new names, new IPs) appear within moments. The pods are cattle, not pets.
-// Kubernetes: pkg/controller/replication (ReplicationManager, syncReplicationController, manageReplicas).
+// Replication heals killed pods
+// =============================
+// CONCEPT   A ReplicationController does not remember pods; whenever something changes it counts
+//           the pods its selector matches and acts on the difference: fewer than `replicas`, it
+//           creates; more, it deletes. Killing pods is not a failure it has to detect: the count
+//           drops and new pods (new names, new IPs) appear within moments. Cattle, not pets.
+// REAL K8S  pkg/controller/replication (syncReplicationController, manageReplicas)
+// SHIPS     The replication office keeps the manifest's count of containers on the water.
+// EXAMPLE   npm run scenario -- examples/scenarios/replication-heals.ts
+// SKIPPED   ReplicaSets and Deployments (the same loop with set-based selectors and rollouts).
 
 import { isActive, isReady, scenario } from '../../cluster/scenario/index.ts';
 

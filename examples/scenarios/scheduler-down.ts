@@ -1,11 +1,14 @@
-// LESSON  The scheduler is down: pods wait on the dock
-// ====================================================
-// Creating a pod only writes an object: nothing in the apiserver decides where it runs. That is
-// the scheduler's job, and it is an ordinary client: it watches for pods without spec.nodeName and
-// POSTs a Binding for each. With no scheduler running, new pods stay Pending with no node and no
-// event at all, while everything already running is untouched. When a scheduler starts again it
-// lists the unscheduled pods and places every one of them.
-// Kubernetes: pkg/scheduler (scheduleOne, the binding cycle), the pods/binding subresource.
+// The scheduler is down: pods wait on the dock
+// ============================================
+// CONCEPT   Creating a pod only writes an object; nothing in the apiserver decides where it runs.
+//           That is the scheduler's job, and it is an ordinary client: it watches for pods without
+//           spec.nodeName and POSTs a Binding for each. With no scheduler, new pods stay Pending
+//           with no node and no event, while everything already running is untouched. A scheduler
+//           that starts again lists the unscheduled pods and places every one of them.
+// REAL K8S  pkg/scheduler (scheduleOne, the binding cycle), the pods/binding subresource
+// SHIPS     No crane, no loading: containers pile up on the dock.
+// EXAMPLE   npm run scenario -- examples/scenarios/scheduler-down.ts
+// SKIPPED   a second scheduler replica waiting on the leader Lease (ours runs one).
 
 import { isReady, scenario } from '../../cluster/scenario/index.ts';
 

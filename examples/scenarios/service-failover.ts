@@ -1,13 +1,15 @@
-// LESSON  A Service fails over while a node dies
-// ==============================================
-// A Service's ClusterIP is not a pod; kube-proxy forwards each connection to one of the Service's
-// *ready* endpoints, which the endpoints controller keeps in the Endpoints object. When a node dies
-// its pods do not vanish from that list at once: only after node-monitor-grace-period (40 s) does
-// the node lifecycle controller mark them not Ready, the endpoints controller drop them, and every
-// kube-proxy stop sending them traffic. Until then some connections may fail. Later the
-// ReplicationController replaces the lost pod and the Service has two endpoints again.
-// Kubernetes: pkg/controller/endpoint, pkg/proxy (iptables/ipvs rules from EndpointSlices),
-// pkg/controller/nodelifecycle (MarkPodsNotReady).
+// A Service fails over while a node dies
+// ======================================
+// CONCEPT   A Service's ClusterIP is not a pod: kube-proxy sends each new connection to one of the
+//           Service's *ready* endpoints, which the endpoints controller keeps in the Endpoints
+//           object. A dead node's pods leave that list only after node-monitor-grace-period (40 s),
+//           when the node lifecycle controller marks them not Ready; until then some connections
+//           fail. Later the ReplicationController replaces the lost pod: two endpoints again.
+// REAL K8S  pkg/controller/endpoint, pkg/proxy (rules from Endpoints/EndpointSlices),
+//           pkg/controller/nodelifecycle (MarkPodsNotReady)
+// SHIPS     The communications officer stops patching calls to a ship posted missing.
+// EXAMPLE   npm run scenario -- examples/scenarios/service-failover.ts
+// SKIPPED   the VIP moving between kube-proxies (we sink a ship whose proxy does not hold it).
 
 import type { Endpoints } from '../../api/types.ts';
 import { isReady, scenario, type ScenarioContext } from '../../cluster/scenario/index.ts';

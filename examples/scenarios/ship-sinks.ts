@@ -1,13 +1,17 @@
-// LESSON  A ship sinks: NotReady, taints, eviction, rescheduling
-// ==============================================================
-// A kubelet renews its node's Lease every 10 s. When a node goes silent, nothing happens at once:
-// the node lifecycle controller waits node-monitor-grace-period (40 s) before it marks the node
-// Ready=Unknown, taints it node.kubernetes.io/unreachable (NoSchedule and NoExecute) and marks its
-// pods not Ready. The pods then stay bound to the dead node until their toleration of the
-// unreachable taint runs out - 300 s by default (DefaultTolerationSeconds); ours say 30 s, a knob
-// real deployments turn too - and only then does the taint eviction controller delete them, and
-// the replication controller create replacements on the surviving ships.
-// Kubernetes: pkg/controller/nodelifecycle, pkg/controller/tainteviction, pkg/controller/replication.
+// A ship sinks: NotReady, taints, eviction, rescheduling
+// ======================================================
+// CONCEPT   A kubelet renews its node's Lease every 10 s. When a node goes silent nothing happens at
+//           once: the node lifecycle controller waits node-monitor-grace-period (40 s), then marks
+//           it Ready=Unknown, taints it node.kubernetes.io/unreachable (NoSchedule, NoExecute) and
+//           marks its pods not Ready. The pods stay bound until their toleration of the taint runs
+//           out - 300 s by default (DefaultTolerationSeconds); ours say 30 s, a knob real
+//           deployments turn too - then the taint eviction controller deletes them and the
+//           ReplicationController creates replacements on the surviving ships.
+// REAL K8S  pkg/controller/nodelifecycle, pkg/controller/tainteviction, pkg/controller/replication
+// SHIPS     A ship goes down; the harbour posts it missing, then sends its cargo on other ships.
+// EXAMPLE   npm run scenario -- examples/scenarios/ship-sinks.ts
+//           => NotReady after ~40 s (cluster time), replacements ~30 s after the taint
+// SKIPPED   rate-limited tainting per zone (see controllers/node-lifecycle.ts).
 
 import { hasTaint, isActive, isReady, nodeReady, readyStatus, scenario, TIMINGS } from '../../cluster/scenario/index.ts';
 

@@ -1,12 +1,17 @@
-// LESSON  Validators split: blocks stop, then resume
-// ==================================================
-// A QBFT network of 4 validators seals a block only when ceil(2n/3) = 3 of them agree. Put two
-// validators on each of two ships and cut one ship off - here we freeze its kubelet process with
-// SIGSTOP, which freezes every container it runs, just as a network split would silence them - and
-// neither side has a quorum: the chain stops, though every remaining process is healthy. Thaw the
-// ship and the frozen validators catch up; blocks come again. Kubernetes cannot fix this for you:
-// scheduling for quorum (anti-affinity, spreading validators over failure domains) is the lesson.
-// Besu: consensus/qbft (BftHelpers.calculateRequiredValidatorQuorum), kubelet/besu/README.md here.
+// Validators split: blocks stop, then resume
+// ==========================================
+// CONCEPT   A QBFT network of 4 validators seals a block only when ceil(2n/3) = 3 agree. With two
+//           validators on each of two ships, cutting one ship off leaves neither side a quorum:
+//           the chain stops though every remaining process is healthy. We freeze the ship (SIGSTOP
+//           its kubelet, which freezes every container in it, as a network split silences them),
+//           then thaw it: the frozen validators catch up and blocks come again. Kubernetes cannot
+//           fix this for you; placing validators for quorum (anti-affinity across failure domains)
+//           is the lesson.
+// REAL K8S  Besu consensus/qbft (BftHelpers.calculateRequiredValidatorQuorum); pod anti-affinity
+//           (pkg/scheduler/framework/plugins/interpodaffinity) is the cure
+// SHIPS     Four notaries, two per ship: lose one ship and no deed gets three signatures.
+// EXAMPLE   npm run scenario -- examples/scenarios/validators-split.ts
+// SKIPPED   cutting pod-to-pod traffic itself (pods share one loopback interface).
 
 import { isReady, scenario, type ScenarioContext } from '../../cluster/scenario/index.ts';
 

@@ -38,6 +38,7 @@ export interface PortsConfig {
   /** Each kubelet's server, on its own node IP. @default 10250 */ kubelet: number;
   /** Each kube-proxy's /healthz and /rules, on its own node IP. @default 10256 */ proxyHealthz: number;
   /** The launcher's control API (start/stop/restart/kill). @default 10200 */ launcher: number;
+  /** The harbour dashboard web page. @default 8080 */ dashboard: number;
 }
 
 /** Loopback address plan (see DESIGN.md, "Network"). */
@@ -66,12 +67,12 @@ export interface ClusterConfig {
 export const PORT_FLAGS: Record<keyof PortsConfig, string> = {
   etcd: '--etcd-port', etcdPeer: '--etcd-peer-port', apiserver: '--apiserver-port', scheduler: '--scheduler-port',
   kubelet: '--kubelet-port', proxyHealthz: '--proxy-healthz-port',
-  launcher: '--launcher-port',
+  launcher: '--launcher-port', dashboard: '--dashboard-port',
 };
 
 export const DEFAULT_PORTS: PortsConfig = {
   etcd: 2379, etcdPeer: 2380, apiserver: 6443, scheduler: 10259,
-  kubelet: 10250, proxyHealthz: 10256, launcher: 10200,
+  kubelet: 10250, proxyHealthz: 10256, launcher: 10200, dashboard: 8080,
 };
 const DEFAULT_NETWORK: NetworkConfig = {
   nodeIPPrefix: '127.0.10', clusterCIDR: '127.244.0.0/16', serviceClusterIPRange: '127.96.0.0/16', loadBalancerCIDR: '127.200.0.0/16',

@@ -13,6 +13,8 @@
 //           ... const survivors = await cluster.stop();   // []
 // SKIPPED   --in-process mode (DESIGN.md rule 4). Ships join and leave later through chaos/routes.ts.
 
+import { realClock } from '../client/clock.ts';
+import { startDashboard } from '../dashboard/server.ts';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { bundleComponents } from './build.ts';
@@ -52,6 +54,8 @@ export interface RunningCluster {
   startMs: number;
   /** Stops everything; resolves with the pids still alive afterwards (none, normally). */
   stop(): Promise<number[]>;
+  /** Resolves with where the harbour dashboard is served (undefined if it could not start). */
+  dashboard: Promise<string | undefined>;
 }
 
 /** A launch that failed for a reason we could explain; main.ts prints it without a stack trace. */
@@ -137,7 +141,26 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
     await stop();
     throw new LaunchError(`${(err as Error).message}${tail.length ? `\n  last lines of ${name} (all in ${join(dir, 'logs')}):\n${tail.map((l) => `    ${l}`).join('\n')}` : ''}`);
   }
-  return { config, paths, supervisor, watch, control, startMs: Date.now() - t0, stop };
+  const startMs = Date.now() - t0;
+  // The dashboard starts once the harbour is up, so it never delays a ship's first heartbeat.
+  const dashboard = startDashboard({
+    port: config.ports.dashboard,
+    host: '127.0.0.1',
+    kubeconfig: paths.kubeconfig,
+    launcherControl: { url: control.url, components: supervisor },
+    clock: realClock(config.timeScale),
+    schedulerUrl: `http://127.0.0.1:${config.ports.scheduler}`,
+    proxyRulesUrl: (_node: string, ip: string) => `http://${ip}:${config.ports.proxyHealthz}/rules`,
+    log: (m: string) => launcherLog.write(`dashboard: ${m}\n`),
+  }).catch((err: Error) => {
+    print(`  - dashboard not started: ${err.message} (change its port with --dashboard-port)`);
+    return undefined;
+  });
+  const stopAll = async () => {
+    await (await dashboard)?.close();
+    return stop();
+  };
+  return { config, paths, supervisor, watch, control, dashboard: dashboard.then((d) => d?.url), startMs, stop: stopAll };
 }
 
 /** The kubeconfig kubectl and every component use: plain HTTP, no credentials (see DESIGN.md). */

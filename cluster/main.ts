@@ -124,6 +124,7 @@ The harbour is open in ${(cluster.startMs / 1000).toFixed(1)} s: ${ready} of ${c
 Control API ${cluster.control.url} (in ${shown}/launcher.json) · process logs in ${shown}/logs/
 Ctrl-C stops everything; etcd's data stays in ${shown}/etcd for the next run.
 `);
+void cluster.dashboard.then((url) => url && console.log(`The harbour dashboard: ${url}  (open it in a browser; it updates live)`));
 
 // @doc: cluster-output-modes
 if (values.logs) stopOutput = stopLogs ?? (() => {});

@@ -6,6 +6,7 @@ import type { Chaos } from '../../cluster/chaos/chaos.ts';
 import { Context, notYet, StepFailure } from '../../cluster/scenario/context.ts';
 import { fullestThatFits, isReady } from '../../cluster/scenario/helpers.ts';
 import { scenario } from '../../cluster/scenario/api.ts';
+import { explainPlacement } from '../../cluster/scenario/probes.ts';
 import { Timeline } from '../../cluster/scenario/timeline.ts';
 
 function node(name: string, cpu: string, memory: string, extra: Partial<Node['spec']> = {}): Node {
@@ -132,5 +133,21 @@ describe('helpers', () => {
   it('isReady reads the Ready condition, not the phase alone', () => {
     expect(isReady(pod('a', 'node-1', '1', '1Gi', true))).toBe(true);
     expect(isReady(pod('a', 'node-1', '1', '1Gi', false))).toBe(false);
+  });
+});
+
+describe('explainPlacement', () => {
+  it('names the totals, the plugin that made the difference and the nodes filtered out', () => {
+    expect(explainPlacement({
+      weights: { TaintToleration: 3, NodeResourcesMostAllocated: 1 },
+      score: { 'node-2': { TaintToleration: 100, NodeResourcesMostAllocated: 37 }, 'node-3': { TaintToleration: 100, NodeResourcesMostAllocated: 18 } },
+      finalScore: { 'node-2': { TaintToleration: 300, NodeResourcesMostAllocated: 37 }, 'node-3': { TaintToleration: 300, NodeResourcesMostAllocated: 18 } },
+      total: { 'node-3': 318, 'node-2': 337 },
+      filter: { 'node-1': { NodeResourcesFit: 'Insufficient cpu' }, 'node-2': { NodeResourcesFit: 'passed' } },
+    })).toBe('scores node-2 337, node-3 318; NodeResourcesMostAllocated made the difference (node-2 37, node-3 18); filtered out: node-1 NodeResourcesFit: Insufficient cpu');
+  });
+
+  it('says when only one node passed the filters', () => {
+    expect(explainPlacement({ selectedNode: 'node-3', total: {} })).toBe('only node-3 passed the filters, so no scoring was needed');
   });
 });

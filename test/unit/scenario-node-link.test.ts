@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeLink } from '../../cluster/chaos/node-link.ts';
+import { DEFAULT_PORTS } from '../../cluster/config.ts';
 import { chaosRoutes, type ChaosHost } from '../../cluster/chaos/routes.ts';
 import type { NodeLinks } from '../../cluster/chaos/node-links.ts';
 import type { Supervisor } from '../../cluster/supervisor.ts';
@@ -117,7 +118,7 @@ describe('chaos routes', () => {
       supervisor: {} as Supervisor, links, shipSpecs: () => [],
       config: {
         timeScale: 0.1, ships: [{ name: 'node-1', cpu: '2', memory: '4Gi', pods: 110, ip: '127.0.10.1' }],
-        ports: { etcd: 1, etcdPeer: 2, apiserver: 3, scheduler: 4, kubelet: 5, proxyHealthz: 6, launcher: 7 },
+        ports: { ...DEFAULT_PORTS },
         network: { nodeIPPrefix: '127.0.10', clusterCIDR: '127.244.0.0/16', serviceClusterIPRange: '127.96.0.0/16', loadBalancerCIDR: '127.200.0.0/16', serviceNodePortRange: '30000-32767' },
       },
     };

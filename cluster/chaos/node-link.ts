@@ -23,6 +23,7 @@
 //           pod-to-pod traffic is not cut either (pods share one loopback interface).
 
 import net from 'node:net';
+import { realClock, type Clock } from '../../client/clock.ts';
 
 export interface Endpoint {
   host: string;
@@ -38,6 +39,8 @@ export interface NodeLinkOptions {
   target: Endpoint;
   /** The cluster's time scale: delays are Kubernetes time. @default 1 */
   timeScale?: number;
+  /** Where delays are measured. @default realClock(timeScale) */
+  clock?: Clock;
 }
 
 /** What `GET /nodes` shows for one link. */
@@ -70,9 +73,11 @@ export class NodeLink {
   private delayMs = 0;
   private since = Date.now();
   private port: number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: NodeLinkOptions) {
     this.port = options.listen.port;
+    this.clock = options.clock ?? realClock(options.timeScale ?? 1);
   }
 
   get node(): string {
@@ -162,11 +167,12 @@ export class NodeLink {
       if (chunk) c.upstream.write(chunk);
       else c.upstream.end();
     };
-    const wall = this.delayMs * (this.options.timeScale ?? 1);
-    const now = Date.now();
-    if (wall <= 0 && c.dueAt <= now) return send();
-    c.dueAt = Math.max(now + wall, c.dueAt);
-    setTimeout(send, c.dueAt - now);
+    // dueAt is wall-clock ms; the timer itself runs on the cluster's clock, in Kubernetes ms.
+    const scale = this.clock.timeScale;
+    const now = this.clock.now();
+    if (this.delayMs <= 0 && c.dueAt <= now) return send();
+    c.dueAt = Math.max(now + this.delayMs * scale, c.dueAt);
+    this.clock.setTimeout(send, (c.dueAt - now) / scale);
   }
 
   private drop(c: Connection): void {

@@ -17,6 +17,7 @@ import { execFile } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseAllDocuments } from 'yaml';
 import type { Event, KubeObject, Node, Pod } from '../../api/types.ts';
+import { realClock } from '../../client/clock.ts';
 import { resourceInfo } from '../../client/resources.ts';
 import type { KubeClient } from '../../client/rest.ts';
 import type { Chaos } from '../chaos/chaos.ts';
@@ -50,6 +51,8 @@ export interface ContextOptions {
   pause?: boolean;
   /** Wall-clock ms added to every deadline. @default 15000 */
   slackMs?: number;
+  /** Aborted when the run is interrupted (Ctrl-C): every verb then fails at once. @default never */
+  signal?: AbortSignal;
   /** Where guesses are read from. @default process.stdin */
   input?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
@@ -79,6 +82,7 @@ export class Context implements ScenarioContext {
   // ## Narration
 
   async step<T>(title: string, fn: () => Promise<T> | T): Promise<T> {
+    this.checkInterrupted();
     this.current = `${++this.stepCount}. ${title}`;
     this.t.line('\u25b6', `Step ${this.current}`);
     try {
@@ -161,7 +165,7 @@ export class Context implements ScenarioContext {
       if (Date.now() >= deadline) {
         throw new StepFailure(this.current, `timed out after ${this.span(started)} waiting for: ${what} (allowed ${this.allowed(within)})${last ? `; last seen: ${last}` : ''}`);
       }
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await this.pause();
     }
   }
 
@@ -177,7 +181,7 @@ export class Context implements ScenarioContext {
         reason = (err as Error).message;
       }
       if (!ok) throw new StepFailure(this.current, `expected "${what}" to hold for ${kubernetesSpan(parseDuration(during) / 1000)} (k8s), but it stopped after ${this.span(started)}${reason ? `: ${reason}` : ''}`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await this.pause();
     } while (Date.now() < end);
     this.t.line('\u2714', `${what} (held for ${this.span(started)})`, 2);
   }
@@ -188,7 +192,7 @@ export class Context implements ScenarioContext {
   }
 
   sleep(duration: string | number): Promise<void> {
-    return new Promise((r) => setTimeout(r, this.wall(duration)));
+    return realClock(this.timeScale).sleep(parseDuration(duration));
   }
 
   mark(): number {
@@ -250,6 +254,16 @@ export class Context implements ScenarioContext {
   }
 
   // ## Plumbing
+
+  /** Waits one poll interval; fails at once if the run was interrupted meanwhile. */
+  private async pause(): Promise<void> {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    this.checkInterrupted();
+  }
+
+  private checkInterrupted(): void {
+    if (this.options.signal?.aborted) throw new StepFailure(this.current, 'interrupted (Ctrl-C)');
+  }
 
   private async rpcURL(target: Pod | string): Promise<string> {
     if (typeof target === 'string' && /^https?:\/\//.test(target)) return target;

@@ -50,8 +50,17 @@ if (!existsSync(file)) fail(`${file} does not exist (the scenarios are in exampl
 const slack = Number(values.slack);
 if (!(slack >= 0)) fail(`--slack must be a number of seconds, got "${values.slack}"`);
 
+// The first Ctrl-C stops the lesson and restores the harbour; a second one leaves at once.
+const interrupt = new AbortController();
+process.on('SIGINT', () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  console.error('\nInterrupted: putting the harbour back as we found it (Ctrl-C again to leave at once) ...');
+  interrupt.abort();
+});
+
 try {
   const result = await runScenarioFile(file, {
+    signal: interrupt.signal,
     attach: values.attach ? values.dir : undefined,
     pause: !values['no-pause'],
     slackMs: slack * 1000,

@@ -33,6 +33,8 @@ export interface RunOptions {
   print?: (line: string) => void;
   /** Wall-clock ms added to every deadline. @default 15000 */
   slackMs?: number;
+  /** Abort it to stop the body at once (Ctrl-C); the harbour is still restored. @default never */
+  signal?: AbortSignal;
 }
 
 /** How a run ended. */
@@ -80,7 +82,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions & { di
     timeline.line('\u26a1', r.did, 2);
     for (const line of r.next) timeline.detail(line);
   });
-  const s = new Context({ ns: meta.name, chaos, timeline, kubeconfig: control.file!.kubeconfig, pause: options.pause, slackMs: options.slackMs });
+  const s = new Context({ ns: meta.name, chaos, timeline, kubeconfig: control.file!.kubeconfig, pause: options.pause, slackMs: options.slackMs, signal: options.signal });
   header(timeline, scenario, info.timeScale);
 
   const result = (ok: boolean, ms: number, step?: string, error?: string): RunResult => ({ ok, name: meta.name, step, error, ms, lines: timeline.lines });
@@ -94,7 +96,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions & { di
   const started = Date.now();
   let failure: { step: string; error: string } | undefined;
   try {
-    await scenario.body(s);
+    // An interrupt wins the race at once; the body's next verb then fails on its own.
+    const interrupted = new Promise<never>((_, reject) => options.signal?.addEventListener('abort', () => reject(new StepFailure(s.current, 'interrupted (Ctrl-C)'))));
+    interrupted.catch(() => {}); // an interrupt during the cleanup must not crash us
+    await Promise.race([scenario.body(s), interrupted]);
   } catch (err) {
     failure = err instanceof StepFailure ? { step: err.step, error: err.message } : { step: s.current, error: (err as Error).message };
   }

@@ -25,7 +25,7 @@ function pod(name: string, nodeName: string | undefined, cpu: string, memory: st
 }
 
 /** A Context over a fake client; `timeScale` 0.001 makes "60s" take 60 ms. */
-function fakeContext(options: { pods?: Pod[]; events?: unknown[]; slackMs?: number } = {}) {
+function fakeContext(options: { pods?: Pod[]; events?: unknown[]; slackMs?: number; signal?: AbortSignal } = {}) {
   const lines: string[] = [];
   const created: unknown[] = [];
   const client = {
@@ -35,7 +35,7 @@ function fakeContext(options: { pods?: Pod[]; events?: unknown[]; slackMs?: numb
   };
   const chaos = { client, timeScale: 0.001, harbour: { timeScale: 0.001, ships: [{ name: 'node-1', ip: '127.0.10.1', cpu: '2', memory: '4Gi', pods: 110 }], ports: {} } } as unknown as Chaos;
   const timeline = new Timeline({ timeScale: 0.001, print: (l) => lines.push(l) });
-  const s = new Context({ ns: 'lesson', chaos, timeline, kubeconfig: '/dev/null', pause: false, slackMs: options.slackMs ?? 0 });
+  const s = new Context({ ns: 'lesson', chaos, timeline, kubeconfig: '/dev/null', pause: false, slackMs: options.slackMs ?? 0, signal: options.signal });
   return { s, lines, created };
 }
 
@@ -77,6 +77,14 @@ describe('scenario context', () => {
     let n = 0;
     const failure = await s.step('Blocks stop', () => s.holds('no new block', () => ++n < 2, '10m')).catch((e: unknown) => e);
     expect((failure as StepFailure).message).toMatch(/^expected "no new block" to hold for 10m00s \(k8s\), but it stopped after/);
+  });
+
+  it('an interrupt (Ctrl-C) makes the waiting verb fail at once, naming the step', async () => {
+    const interrupt = new AbortController();
+    const { s } = fakeContext({ signal: interrupt.signal });
+    setTimeout(() => interrupt.abort(), 50);
+    const failure = await s.step('Wait for ever', () => s.until('something that never happens', () => false, '1h')).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ step: '1. Wait for ever', message: 'interrupted (Ctrl-C)' });
   });
 
   it('assert prints a tick or fails naming the step', async () => {

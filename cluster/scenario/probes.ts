@@ -13,7 +13,7 @@
 //           the difference (node-1 25, node-2 12)"
 // SKIPPED   events.k8s.io/v1 Events (we read core/v1, which is what our components write).
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,5 +85,9 @@ export function explainPlacement(ex: Explanation): string {
 let cacheDir: string | undefined;
 /** kubectl caches discovery for hours; a fresh folder per run keeps it from trusting an old cluster. */
 export function kubectlCacheDir(): string {
-  return (cacheDir ??= mkdtempSync(join(tmpdir(), 'harbour-kubectl-')));
+  if (!cacheDir) {
+    const dir = (cacheDir = mkdtempSync(join(tmpdir(), 'harbour-kubectl-')));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return cacheDir;
 }

@@ -14,6 +14,7 @@
 // SKIPPED   --in-process mode (DESIGN.md rule 4). Ships join and leave later through chaos/routes.ts.
 
 import { realClock } from '../client/clock.ts';
+import { kubeconfigText } from './kubeconfig.ts';
 import { startDashboard } from '../dashboard/server.ts';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -163,24 +164,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
   return { config, paths, supervisor, watch, control, dashboard: dashboard.then((d) => d?.url), startMs, stop: stopAll };
 }
 
-/** The kubeconfig kubectl and every component use: plain HTTP, no credentials (see DESIGN.md). */
-export function kubeconfigText(server: string): string {
-  return `apiVersion: v1
-kind: Config
-clusters:
-- name: harbour
-  cluster:
-    server: ${server}
-    insecure-skip-tls-verify: true
-contexts:
-- name: harbour
-  context: {cluster: harbour, user: student, namespace: default}
-current-context: harbour
-users:
-- name: student
-  user: {}
-`;
-}
+
 
 /** Every component's lines also go to .cluster/logs/<name>.log (kubelet/node-1 => kubelet-node-1.log). */
 function writeLogFiles(supervisor: Supervisor, dir: string): Map<string, WriteStream> {
@@ -192,3 +176,5 @@ function writeLogFiles(supervisor: Supervisor, dir: string): Map<string, WriteSt
   });
   return files;
 }
+
+export { kubeconfigText } from './kubeconfig.ts';

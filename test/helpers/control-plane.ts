@@ -14,6 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEtcd, type EtcdProcess } from '../../cluster/etcd.ts';
 import { startApiServer, type ApiServer } from '../../apiserver/server.ts';
+import { kubeconfigText } from '../../cluster/kubeconfig.ts';
+
+export { kubeconfigText };
 
 export interface ControlPlane {
   /** The apiserver URL, e.g. http://127.0.0.1:41234 */
@@ -80,26 +83,4 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     },
   };
   return plane;
-}
-
-/** A kubeconfig for a plain-HTTP apiserver, as `npm run cluster` writes to .cluster/kubeconfig. */
-export function kubeconfigText(server: string): string {
-  return `apiVersion: v1
-kind: Config
-clusters:
-- name: harbour
-  cluster:
-    server: ${server}
-    insecure-skip-tls-verify: true
-contexts:
-- name: harbour
-  context:
-    cluster: harbour
-    user: student
-    namespace: default
-current-context: harbour
-users:
-- name: student
-  user: {}
-`;
 }

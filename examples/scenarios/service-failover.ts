@@ -95,6 +95,14 @@ export default scenario({
         const ips = readyIPs(await endpoints(s));
         return ips.length === 1 && ips[0] === survivor.status?.podIP;
       }, '60s');
+      // kube-proxy follows the Endpoints a moment later (its own watch, then a rule sync), so we
+      // wait until five requests in a row reach the survivor before asking that all of them do.
+      await s.until('kube-proxy has rewritten its rules (5 answers in a row from the survivor)', async () => {
+        for (let i = 0; i < 5; i++) {
+          if ((await answeredBy(s, url).catch(() => undefined)) !== survivor.status?.podIP) return false;
+        }
+        return true;
+      }, '20s');
       await s.holds(`every request is answered by ${survivor.metadata.name}`, async () =>
         (await answeredBy(s, url)) === survivor.status?.podIP, '10s');
     });

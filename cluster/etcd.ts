@@ -13,6 +13,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { splitLines } from './process.ts';
 
 export interface EtcdOptions {
   /** Where etcd keeps its write-ahead log and snapshots. Kept across restarts unless the caller wipes it. */
@@ -100,7 +101,7 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  pipeLines(child, options.onLog);
+  splitLines(child, options.onLog && ((line) => options.onLog!(line)));
   // If our process ends without stopping etcd (a crash, an uncaught error), take etcd with it
   // rather than leave an orphan holding the port and the data directory's lock.
   const orphanGuard = () => child.kill('SIGKILL');
@@ -115,19 +116,6 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {
     throw err;
   }
   return { url, pid: child.pid!, dataDir: options.dataDir, exited, stop: () => stopChild(child, exited) };
-}
-
-function pipeLines(child: ChildProcess, onLog?: (line: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line) onLog?.(line);
-    });
-  }
 }
 
 async function waitHealthy(url: string, exited: Promise<number | null>, timeoutMs: number, port: number) {

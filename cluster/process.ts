@@ -130,7 +130,8 @@ function readProcStat(pid: number): string {
   }
 }
 
-function splitLines(child: ChildProcess, onLine?: ProcessOptions['onLine']): void {
+/** Hands each whole line a child prints (stdout and stderr) to `onLine`, as it arrives. */
+export function splitLines(child: ChildProcess, onLine?: ProcessOptions['onLine']): void {
   for (const [stream, name] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
     let buffered = '';
     stream?.setEncoding('utf8');

@@ -14,9 +14,11 @@
 // SKIPPED   Encryption at rest, protobuf encoding, paging with continue tokens.
 
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError, type IKeyValue } from 'etcd3';
+import { Etcd3, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types.ts';
 import { expired, serviceUnavailable, StatusError, tooLarge } from '../status.ts';
+import { GrpcChannel } from './etcd-grpc.ts';
+import { ProtoWriter, readRange, readRevision, readTxn, writeCompact, writeRange, writeTxn, type Compare, type KeyValue, type RequestOp } from './etcd-proto.ts';
 
 /** The largest write etcd accepts, as the launcher starts it (--max-request-bytes). */
 export const ETCD_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -29,10 +31,10 @@ export interface SideKey {
 
 export type WriteResult = { ok: true; object: KubeObject; revision: number } | { ok: false; why: 'conflict' | 'exists' | 'notfound' };
 
-/** Turns a stored etcd key-value into an object carrying its resourceVersion. */
-export function decode(kv: IKeyValue): KubeObject {
-  const obj = JSON.parse(kv.value.toString()) as KubeObject;
-  obj.metadata.resourceVersion = String(kv.mod_revision);
+/** Turns a stored value and its mod_revision into an object carrying its resourceVersion. */
+export function decode(value: Buffer, modRevision: number | string): KubeObject {
+  const obj = JSON.parse(value.toString('utf8')) as KubeObject;
+  obj.metadata.resourceVersion = String(modRevision);
   return obj;
 }
 
@@ -42,34 +44,42 @@ export function encode(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata });
 }
 
-function withRevision(obj: KubeObject, revision: number): KubeObject {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+/** The end of a prefix range: the prefix with its last byte raised by one ("/pods/" => "/pods0"). */
+export function prefixEnd(prefix: string): Buffer {
+  const end = Buffer.from(prefix);
+  end[end.length - 1]++;
+  return end;
 }
 
+const decodeKv = (kv: KeyValue) => decode(kv.value, kv.modRevision);
+
 /**
- * The etcd client the apiserver uses. It holds several gRPC channels and spreads calls over them,
- * so one slow call never queues the rest behind it (DESIGN.md, performance rules).
+ * The etcd client the apiserver uses. Reads and writes go over our own gRPC calls (./etcd-grpc.ts),
+ * spread over several HTTP/2 connections so one slow call never queues the rest behind it
+ * (DESIGN.md, performance rules); the watch cache's long-lived watches use the etcd3 client.
  */
 export class EtcdStore {
-  private readonly clients: Etcd3[];
+  private readonly channels: GrpcChannel[];
   private next = 0;
+  private watchEtcd?: Etcd3;
 
   /**
    * @param endpoints etcd client URLs, as --etcd-servers gives them
-   * @param channels how many gRPC channels to open. @default 4
+   * @param channels how many HTTP/2 connections to open. @default 4
    */
   constructor(readonly endpoints: string[], channels = 4) {
-    this.clients = Array.from({ length: channels }, () => new Etcd3({
-      hosts: endpoints,
+    // Unary calls give up after 5 s, so a lost etcd turns into a quick 503, not a hung request.
+    this.channels = Array.from({ length: channels }, () => new GrpcChannel({ endpoints, deadlineMs: 5000 }));
+  }
+
+  /** The client the watch cache uses for its long-lived watches. */
+  get watchClient(): Etcd3 {
+    return (this.watchEtcd ??= new Etcd3({
+      hosts: this.endpoints,
       dialTimeout: 2000,
-      // A list of 10,000 pods is ~10 MB; gRPC's default 4 MiB receive limit would refuse it.
       grpcOptions: { 'grpc.max_receive_message_length': -1 },
-      // Unary calls give up after 5 s so a lost etcd turns into a quick 503, not a hung request.
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
-      // etcd3's defaults retry a failed call three times and rest a tripped breaker for 5 s, and
-      // back watch reconnects off to 30 s: after an etcd outage the apiserver would stay half
-      // deaf for half a minute. We fail fast (one attempt: the client retries, not us), probe a
-      // tripped breaker after 1 s, and reconnect watches within 2 s.
+      // etcd3's defaults back watch reconnects off to 30 s: after an etcd outage the apiserver
+      // would stay half deaf for half a minute. We reconnect watches within 2 s.
       faultHandling: {
         host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) }),
         global: retry(handleWhen(isRecoverableError), { maxAttempts: 0 }),
@@ -78,45 +88,48 @@ export class EtcdStore {
     }));
   }
 
-  /** The client the watch cache uses for its long-lived watches. */
-  get watchClient(): Etcd3 {
-    return this.clients[0];
+  private channel(): GrpcChannel {
+    this.next = (this.next + 1) % this.channels.length;
+    return this.channels[this.next];
   }
 
-  private client(): Etcd3 {
-    this.next = (this.next + 1) % this.clients.length;
-    return this.clients[this.next];
+  private async range(key: string, rangeEnd?: Buffer, revision?: number) {
+    const w = new ProtoWriter(5);
+    writeRange(w, { key, revision });
+    if (rangeEnd) w.bytes(2, rangeEnd);
+    return readRange(await guard(() => this.channel().unary('/etcdserverpb.KV/Range', w), revision));
+  }
+
+  private async txn(compare: Compare[], success: RequestOp[], failure?: RequestOp[]) {
+    const w = writeTxn(new ProtoWriter(5), { compare, success, failure });
+    return readTxn(await guard(() => this.channel().unary('/etcdserverpb.KV/Txn', w)));
   }
 
   async get(key: string): Promise<KubeObject | undefined> {
-    const res = await guard(() => this.client().get(key).exec());
-    return res.kvs.length ? decode(res.kvs[0]) : undefined;
+    const res = await this.range(key);
+    return res.kvs.length ? decodeKv(res.kvs[0]) : undefined;
   }
 
   /** Reads every object under a prefix at one revision (the latest when `revision` is omitted). */
   async list(prefix: string, revision?: number): Promise<{ items: KubeObject[]; revision: number }> {
-    const builder = this.client().getAll().prefix(prefix);
-    if (revision) builder.revision(revision);
-    const res = await guard(() => builder.exec(), revision);
-    return { items: res.kvs.map(decode), revision: Number(res.header.revision) };
+    const res = await this.range(prefix, prefixEnd(prefix), revision);
+    return { items: res.kvs.map(decodeKv), revision: res.revision };
   }
 
   /** The newest revision etcd has handed out. */
   async currentRevision(): Promise<number> {
-    const res = await guard(() => this.client().get('/registry/health-probe').exec());
-    return Number(res.header.revision);
+    return (await this.range('/registry/health-probe')).revision;
   }
 
+  // @doc: etcd-create-txn
   /** Creates the key only if it does not exist; side keys (reservations) must not exist either. */
   async create(key: string, obj: KubeObject, side: SideKey[] = []): Promise<WriteResult> {
-    const c = this.client();
-    const txn = c.if(key, 'Create', '==', 0);
-    for (const s of side) txn.and(s.key, 'Create', '==', 0);
-    txn.then(c.put(key).value(encode(obj)), ...side.map((s) => c.put(s.key).value(s.value ?? key)));
-    const res = await guard(() => txn.commit());
+    const res = await this.txn(
+      [{ target: 'CREATE', key, revision: 0 }, ...side.map((s): Compare => ({ target: 'CREATE', key: s.key, revision: 0 }))],
+      [{ put: { key, value: encode(obj) } }, ...side.map((s): RequestOp => ({ put: { key: s.key, value: s.value ?? key } }))],
+    );
     if (!res.succeeded) return { ok: false, why: 'exists' };
-    const revision = Number(res.header.revision);
-    return { ok: true, object: withRevision(obj, revision), revision };
+    return { ok: true, object: withRevision(obj, res.revision), revision: res.revision };
   }
 
   /**
@@ -124,73 +137,58 @@ export class EtcdStore {
    * Side keys are created (with a value) or deleted (without one) in the same transaction.
    */
   async update(key: string, obj: KubeObject, expectedRevision: number, side: SideKey[] = []): Promise<WriteResult> {
-    const c = this.client();
-    const txn = c.if(key, 'Mod', '==', expectedRevision);
-    for (const s of side) if (s.value !== undefined) txn.and(s.key, 'Create', '==', 0);
-    txn
-      .then(c.put(key).value(encode(obj)), ...sideOps(c, side))
-      .else(c.get(key));
-    const res = await guard(() => txn.commit());
-    if (!res.succeeded) {
-      const found = res.responses[0]?.response_range?.kvs?.length;
-      return { ok: false, why: found ? 'conflict' : 'notfound' };
-    }
-    const revision = Number(res.header.revision);
-    return { ok: true, object: withRevision(obj, revision), revision };
+    const res = await this.txn(
+      [{ target: 'MOD', key, revision: expectedRevision }, ...side.filter((s) => s.value !== undefined).map((s): Compare => ({ target: 'CREATE', key: s.key, revision: 0 }))],
+      [{ put: { key, value: encode(obj) } }, ...side.map(sideOp)],
+      [{ range: { key } }],
+    );
+    if (!res.succeeded) return { ok: false, why: res.responses[0]?.length ? 'conflict' : 'notfound' };
+    return { ok: true, object: withRevision(obj, res.revision), revision: res.revision };
   }
 
   /** Deletes the key if it is still at `expectedRevision`, releasing side keys with it. */
   async delete(key: string, expectedRevision: number, side: SideKey[] = []): Promise<WriteResult> {
-    const c = this.client();
-    const res = await guard(() =>
-      c.if(key, 'Mod', '==', expectedRevision)
-        .then(c.delete().key(key), ...side.map((s) => c.delete().key(s.key)))
-        .else(c.get(key))
-        .commit(),
+    const res = await this.txn(
+      [{ target: 'MOD', key, revision: expectedRevision }],
+      [{ delete: { key } }, ...side.map((s): RequestOp => ({ delete: { key: s.key } }))],
+      [{ range: { key } }],
     );
-    if (!res.succeeded) {
-      const found = res.responses[0]?.response_range?.kvs?.length;
-      return { ok: false, why: found ? 'conflict' : 'notfound' };
-    }
-    return { ok: true, object: {} as KubeObject, revision: Number(res.header.revision) };
+    if (!res.succeeded) return { ok: false, why: res.responses[0]?.length ? 'conflict' : 'notfound' };
+    return { ok: true, object: {} as KubeObject, revision: res.revision };
   }
 
   /** Compacts etcd's history up to `revision`, as the apiserver's compactor does every 5 minutes. */
   async compact(revision: number): Promise<void> {
-    await guard(() => this.client().kv.compact({ revision: String(revision), physical: true }));
+    readRevision(await guard(() => this.channel().unary('/etcdserverpb.KV/Compact', writeCompact(new ProtoWriter(5), revision))));
   }
 
   close(): void {
-    for (const c of this.clients) c.close();
+    for (const c of this.channels) c.close();
+    this.watchEtcd?.close();
   }
 }
 
-function sideOps(c: Etcd3, side: SideKey[]) {
-  return side.map((s) => (s.value !== undefined ? c.put(s.key).value(s.value) : c.delete().key(s.key)));
+function withRevision(obj: KubeObject, revision: number): KubeObject {
+  obj.metadata.resourceVersion = String(revision);
+  return obj;
 }
 
-/** The longest a client waits on etcd before hearing 503; a write that timed out may still land later. */
-const ETCD_CALL_BUDGET_MS = 6000;
+function sideOp(s: SideKey): RequestOp {
+  return s.value !== undefined ? { put: { key: s.key, value: s.value } } : { delete: { key: s.key } };
+}
 
 /**
  * Runs an etcd call and turns transport failures into the Status a client can act on:
- * 503 when etcd cannot be reached, 410 when a revision has been compacted away.
+ * 503 when etcd cannot be reached (or did not answer within the call's deadline), 410 when a
+ * revision has been compacted away, 413 when etcd refuses a write as too large.
  */
 export async function guard<T>(call: () => Promise<T>, revision?: number): Promise<T> {
-  // The etcd3 client retries a timed-out call (3 attempts of 5 s each against a frozen etcd), so we
-  // bound the whole call: a client hears 503 within ETCD_CALL_BUDGET_MS, whatever happens inside.
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const attempt = call();
-    attempt.catch(() => undefined); // a late failure after the budget ran out has nobody to tell
-    const budget = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ETCD_CALL_BUDGET_MS / 1000} s`)), ETCD_CALL_BUDGET_MS);
-    });
-    return await Promise.race([attempt, budget]);
+    return await call();
   } catch (err) {
     if (err instanceof StatusError) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    if (/request is too large/.test(message)) {
+    if (/request is too large|larger than max/.test(message)) {
       throw tooLarge(ETCD_MAX_REQUEST_BYTES);
     }
     if (/compacted/.test(message)) {
@@ -199,7 +197,5 @@ export async function guard<T>(call: () => Promise<T>, revision?: number): Promi
     throw serviceUnavailable(
       `etcd is unreachable (${message.split('\n')[0]}); the apiserver cannot read or write cluster state until it is back`,
     );
-  } finally {
-    clearTimeout(timer);
   }
 }

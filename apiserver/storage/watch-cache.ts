@@ -124,13 +124,13 @@ export class WatchCache {
     if (revision < this.revision) return; // already seen (a resumed etcd watch can repeat)
     let event: CacheEvent;
     if (kind === 'delete') {
-      const prev = this.objects.get(key) ?? (prevKv ? decode(prevKv) : undefined);
+      const prev = this.objects.get(key) ?? (prevKv ? decode(prevKv.value, prevKv.mod_revision) : undefined);
       this.objects.delete(key);
       if (!prev) return void (this.revision = revision);
       const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } };
       event = { type: 'DELETED', key, object, prev, revision };
     } else {
-      const object = decode(kv);
+      const object = decode(kv.value, kv.mod_revision);
       const prev = this.objects.get(key);
       this.objects.set(key, object);
       event = { type: prev ? 'MODIFIED' : 'ADDED', key, object, prev, revision };

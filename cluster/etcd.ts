@@ -81,6 +81,9 @@ export function etcdArgs(o: { name: string; dataDir: string; clientPort: number;
     `--listen-peer-urls=${peerUrl}`,
     `--initial-advertise-peer-urls=${peerUrl}`,
     `--initial-cluster=${o.name}=${peerUrl}`,
+    // The apiserver takes bodies up to 3 MiB (as Kubernetes does); etcd's default 1.5 MiB limit
+    // would refuse the larger ones after the apiserver had accepted them.
+    '--max-request-bytes=4194304',
     '--logger=zap',
     '--log-level=warn',
   ];

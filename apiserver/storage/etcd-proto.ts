@@ -47,6 +47,13 @@ export interface TxnResult {
   responses: KeyValue[][];
 }
 
+/** The end of a prefix range: the prefix with its last byte raised by one ("/pods/" => "/pods0"). */
+export function prefixEnd(prefix: string): Buffer {
+  const end = Buffer.from(prefix);
+  end[end.length - 1]++;
+  return end;
+}
+
 // ## Writing
 // A growable buffer. Nested messages are written into their own writer and copied in with their
 // length, which is how protobuf nests: a LEN field whose bytes are another message.

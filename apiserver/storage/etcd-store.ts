@@ -13,15 +13,11 @@
 //           update(key, pod, 42)                         => "43", or 'conflict' if someone wrote first
 // SKIPPED   Encryption at rest, protobuf encoding, paging with continue tokens.
 
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types.ts';
-import { expired, serviceUnavailable, StatusError, tooLarge } from '../status.ts';
+import { expired, failure, serviceUnavailable, StatusError } from '../status.ts';
 import { GrpcChannel } from './etcd-grpc.ts';
-import { ProtoWriter, readRange, readRevision, readTxn, writeCompact, writeRange, writeTxn, type Compare, type KeyValue, type RequestOp } from './etcd-proto.ts';
-
-/** The largest write etcd accepts, as the launcher starts it (--max-request-bytes). */
-export const ETCD_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+import { watchPrefix, type WatchOptions } from './etcd-watch.ts';
+import { prefixEnd, ProtoWriter, readRange, readRevision, readTxn, writeCompact, writeRange, writeTxn, type Compare, type KeyValue, type RequestOp } from './etcd-proto.ts';
 
 /** One extra key written or deleted in the same transaction (IP and port reservations use it). */
 export interface SideKey {
@@ -44,48 +40,31 @@ export function encode(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata });
 }
 
-/** The end of a prefix range: the prefix with its last byte raised by one ("/pods/" => "/pods0"). */
-export function prefixEnd(prefix: string): Buffer {
-  const end = Buffer.from(prefix);
-  end[end.length - 1]++;
-  return end;
-}
-
 const decodeKv = (kv: KeyValue) => decode(kv.value, kv.modRevision);
 
 /**
- * The etcd client the apiserver uses. Reads and writes go over our own gRPC calls (./etcd-grpc.ts),
- * spread over several HTTP/2 connections so one slow call never queues the rest behind it
- * (DESIGN.md, performance rules); the watch cache's long-lived watches use the etcd3 client.
+ * The etcd client the apiserver uses, speaking etcd's gRPC directly (./etcd-grpc.ts). Reads and
+ * writes are spread over several HTTP/2 connections, so one slow call never queues the rest
+ * behind it (DESIGN.md, performance rules); watches have a connection of their own.
  */
 export class EtcdStore {
   private readonly channels: GrpcChannel[];
+  private readonly watchChannel: GrpcChannel;
   private next = 0;
-  private watchEtcd?: Etcd3;
 
   /**
    * @param endpoints etcd client URLs, as --etcd-servers gives them
-   * @param channels how many HTTP/2 connections to open. @default 4
+   * @param channels how many HTTP/2 connections to open for reads and writes. @default 4
    */
   constructor(readonly endpoints: string[], channels = 4) {
     // Unary calls give up after 5 s, so a lost etcd turns into a quick 503, not a hung request.
     this.channels = Array.from({ length: channels }, () => new GrpcChannel({ endpoints, deadlineMs: 5000 }));
+    this.watchChannel = new GrpcChannel({ endpoints });
   }
 
-  /** The client the watch cache uses for its long-lived watches. */
-  get watchClient(): Etcd3 {
-    return (this.watchEtcd ??= new Etcd3({
-      hosts: this.endpoints,
-      dialTimeout: 2000,
-      grpcOptions: { 'grpc.max_receive_message_length': -1 },
-      // etcd3's defaults back watch reconnects off to 30 s: after an etcd outage the apiserver
-      // would stay half deaf for half a minute. We reconnect watches within 2 s.
-      faultHandling: {
-        host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) }),
-        global: retry(handleWhen(isRecoverableError), { maxAttempts: 0 }),
-        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }).next(),
-      },
-    }));
+  /** Watches a prefix from a revision; resumes by itself after etcd outages (./etcd-watch.ts). */
+  watch(options: WatchOptions): { cancel(): void } {
+    return watchPrefix(this.watchChannel, options);
   }
 
   private channel(): GrpcChannel {
@@ -163,8 +142,7 @@ export class EtcdStore {
   }
 
   close(): void {
-    for (const c of this.channels) c.close();
-    this.watchEtcd?.close();
+    for (const c of [...this.channels, this.watchChannel]) c.close();
   }
 }
 
@@ -189,7 +167,7 @@ export async function guard<T>(call: () => Promise<T>, revision?: number): Promi
     if (err instanceof StatusError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     if (/request is too large|larger than max/.test(message)) {
-      throw tooLarge(ETCD_MAX_REQUEST_BYTES);
+      throw failure(413, 'RequestEntityTooLarge', `Request entity too large: etcd refused to store it (${message}); etcd takes at most --max-request-bytes per write (the launcher sets 4 MiB)`);
     }
     if (/compacted/.test(message)) {
       throw expired(`The resourceVersion for the provided list is too old (${revision ?? '?'} was compacted).`);

@@ -15,10 +15,10 @@
 // SKIPPED   Indexed triggers (real cacher skips watchers by spec.nodeName without testing each),
 //           progress-notify based bookmarks (ours carry the cache's newest revision).
 
-import type { IKeyValue, Watcher as EtcdWatcher } from 'etcd3';
 import type { KubeObject, WatchEventType } from '../../api/types.ts';
 import { expired } from '../status.ts';
 import { decode, type EtcdStore } from './etcd-store.ts';
+import type { KeyValue } from './etcd-proto.ts';
 
 /** One change to one object, as the cache saw it in etcd's watch stream. */
 export interface CacheEvent {
@@ -59,7 +59,7 @@ export class WatchCache {
   private ring: CacheEvent[] = [];
   private ringStart = 0;
   private watchers = new Set<CacheWatcher>();
-  private etcdWatcher?: EtcdWatcher;
+  private etcdWatch?: { cancel(): void };
   private stopped = false;
   /** Newest revision applied to the cache. */
   revision = 0;
@@ -84,7 +84,7 @@ export class WatchCache {
         this.ring = [];
         this.ringStart = 0;
         this.revision = this.oldest = revision;
-        await this.startWatch(revision + 1);
+        this.startWatch(revision + 1);
         return;
       } catch {
         // etcd is down: keep trying; requests meanwhile are answered 503 by the store.
@@ -93,44 +93,41 @@ export class WatchCache {
     }
   }
 
-  private async startWatch(fromRevision: number): Promise<void> {
-    const watcher = await this.store.watchClient
-      .watch()
-      .prefix(this.prefix)
-      .withPreviousKV()
-      .startRevision(String(fromRevision))
-      .create();
-    this.etcdWatcher = watcher;
-    watcher.on('data', (res) => {
-      for (const ev of res.events) this.apply(ev.type === 'Delete' ? 'delete' : 'put', ev.kv, ev.prev_kv);
+  private startWatch(fromRevision: number): void {
+    this.etcdWatch = this.store.watch({
+      prefix: this.prefix,
+      fromRevision,
+      onEvents: (events) => {
+        for (const ev of events) this.apply(ev.type, ev.kv, ev.prevKv);
+      },
+      // etcd cancels a watch whose start revision was compacted: the cache must start over, and
+      // so must every client watching through it.
+      onCompacted: () => void this.restart('the watch cache had to relist from etcd'),
     });
-    // etcd cancels a watch whose start revision was compacted: the cache must start over, and so
-    // must every client watching through it.
-    watcher.on('error', () => void this.restart('the watch cache had to relist from etcd'));
   }
 
   private async restart(reason: string): Promise<void> {
     if (this.stopped) return;
-    await this.etcdWatcher?.cancel().catch(() => undefined);
+    this.etcdWatch?.cancel();
     for (const w of this.watchers) w.close(reason, true);
     this.watchers.clear();
     await this.initialize();
   }
 
   // ## Applying one etcd event: update the objects, remember it, fan it out.
-  private apply(kind: 'put' | 'delete', kv: IKeyValue, prevKv?: IKeyValue): void {
+  private apply(kind: 'put' | 'delete', kv: KeyValue, prevKv?: KeyValue): void {
     const key = kv.key.toString();
-    const revision = Number(kv.mod_revision);
+    const revision = kv.modRevision;
     if (revision < this.revision) return; // already seen (a resumed etcd watch can repeat)
     let event: CacheEvent;
     if (kind === 'delete') {
-      const prev = this.objects.get(key) ?? (prevKv ? decode(prevKv.value, prevKv.mod_revision) : undefined);
+      const prev = this.objects.get(key) ?? (prevKv ? decode(prevKv.value, prevKv.modRevision) : undefined);
       this.objects.delete(key);
       if (!prev) return void (this.revision = revision);
       const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } };
       event = { type: 'DELETED', key, object, prev, revision };
     } else {
-      const object = decode(kv.value, kv.mod_revision);
+      const object = decode(kv.value, kv.modRevision);
       const prev = this.objects.get(key);
       this.objects.set(key, object);
       event = { type: prev ? 'MODIFIED' : 'ADDED', key, object, prev, revision };
@@ -201,7 +198,7 @@ export class WatchCache {
     this.stopped = true;
     for (const w of this.watchers) w.close('the apiserver is shutting down', false);
     this.watchers.clear();
-    await this.etcdWatcher?.cancel().catch(() => undefined);
+    this.etcdWatch?.cancel();
   }
 }
 

@@ -526,8 +526,8 @@ describe('when etcd is unreachable', () => {
     }
     expect(created?.status, JSON.stringify(created?.body)).toBe(201);
 
-    // Each of the apiserver's etcd channels reconnects on its own (a channel that failed three times
-    // rests for 5 s), so for a few seconds some requests may still get 503. Then all succeed.
+    // Each of the apiserver's etcd connections redials on its own next call, so for a moment some
+    // requests may still get 503. Then all succeed.
     const settled = Date.now() + 20_000;
     let streak = 0;
     while (streak < 10 && Date.now() < settled) {

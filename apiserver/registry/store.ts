@@ -47,7 +47,8 @@ export class RegistryStore {
 
   context(): StrategyContext {
     return {
-      now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      // RFC 3339 to the second, as Kubernetes writes metav1.Time: "2026-11-22T17:19:40Z".
+      now: new Date().toISOString().slice(0, 19) + 'Z',
       lookup: (plural, ns, name) => {
         const def = this.byPlural.get(plural);
         return def && this.cache(def).get(etcdKey(def, ns, name));
@@ -75,7 +76,8 @@ export class RegistryStore {
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateNameSuffix()}`;
     this.validateName(def, meta.name, meta.generateName);
-    Object.assign(meta, { uid: randomUUID(), creationTimestamp: this.context().now });
+    const context = this.context();
+    Object.assign(meta, { uid: randomUUID(), creationTimestamp: context.now });
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     if (def.strategy.tracksGeneration !== false) meta.generation = 1;
@@ -83,7 +85,7 @@ export class RegistryStore {
 
     const s = def.strategy;
     const causes = wrongTypeIsBadRequest(def, () => {
-      s.prepareForCreate?.(obj, this.context());
+      s.prepareForCreate?.(obj, context);
       s.defaults?.(obj);
       return [...validateMetadata(obj), ...(s.validate?.(obj) ?? [])];
     });

@@ -36,8 +36,16 @@ export function decode(value: Buffer, modRevision: number | string): KubeObject 
 
 /** The bytes we store: the object without resourceVersion, which etcd itself keeps. */
 export function encode(obj: KubeObject): string {
-  const { resourceVersion: _drop, ...metadata } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata });
+  const meta = obj.metadata;
+  const rv = meta.resourceVersion;
+  if (rv === undefined) return JSON.stringify(obj);
+  // Leave it out for the moment of serializing, rather than copy the object to drop one field.
+  delete meta.resourceVersion;
+  try {
+    return JSON.stringify(obj);
+  } finally {
+    meta.resourceVersion = rv;
+  }
 }
 
 const decodeKv = (kv: KeyValue) => decode(kv.value, kv.modRevision);

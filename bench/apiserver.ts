@@ -6,6 +6,8 @@
 //           concurrency: E, the raw etcd put rate through the etcd3 client; A, the pod-create rate
 //           through the apiserver over HTTP; their ratio A/E (goal >= 0.5); and create latency
 //           p50/p99. Rounds alternate etcd and apiserver so machine noise hits both alike.
+//           For reference it also times E2, the same puts through the apiserver's own etcd client
+//           (apiserver/storage/etcd-grpc.ts): the apiserver pays that client's cost, not etcd3's.
 // REAL K8S  test/integration/apiserver/... and the density tests in perf-tests (clusterloader2)
 // SHIPS     Timing the radio room against the records office's own filing speed.
 // EXAMPLE   npm run bench -- apiserver --rounds 5 --count 2000 --concurrency 32
@@ -19,6 +21,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { freePort, startEtcd } from '../cluster/etcd.ts';
+import { GrpcChannel } from '../apiserver/storage/etcd-grpc.ts';
+import { ProtoWriter } from '../apiserver/storage/etcd-proto.ts';
 
 const { values } = parseArgs({
   options: {
@@ -90,19 +94,23 @@ function post(path: string, body: string): Promise<void> {
   });
 }
 const client = new Etcd3({ hosts: etcd.url });
+// etcdserverpb.PutRequest { key = 1, value = 2 } through the apiserver's own gRPC client.
+const own = new GrpcChannel({ endpoints: [etcd.url] });
+const ownPut = (key: string, value: string) => own.unary('/etcdserverpb.KV/Put', new ProtoWriter(5).bytes(1, key).bytes(2, value)).then(() => undefined);
 
-const results: { e: number; a: number; p50: number; p99: number; ratio: number }[] = [];
+const results: { e: number; e2: number; a: number; p50: number; p99: number; ratio: number }[] = [];
 try {
   for (let r = 0; r < rounds; r++) {
     // A representative value: the same pod JSON the apiserver would store.
     const value = pod('x');
     const raw = await drive((i) => client.put(`/bench/raw/${r}/${i}`).value(value).exec().then(() => undefined));
     const api = await drive((i) => post('/api/v1/namespaces/default/pods', pod(`bench-${r}-${i}`)));
+    const raw2 = await drive((i) => ownPut(`/bench/own/${r}/${i}`, value));
     const sorted = api.latencies.sort((a, b) => a - b);
-    const row = { e: raw.rate, a: api.rate, p50: pct(sorted, 50), p99: pct(sorted, 99), ratio: api.rate / raw.rate };
+    const row = { e: raw.rate, e2: raw2.rate, a: api.rate, p50: pct(sorted, 50), p99: pct(sorted, 99), ratio: api.rate / raw.rate };
     results.push(row);
     console.log(
-      `round ${r + 1}/${rounds}: etcd puts ${row.e.toFixed(0)}/s, apiserver pod creates ${row.a.toFixed(0)}/s, ` +
+      `round ${r + 1}/${rounds}: etcd puts ${row.e.toFixed(0)}/s (own client ${row.e2.toFixed(0)}/s), apiserver pod creates ${row.a.toFixed(0)}/s, ` +
         `ratio ${row.ratio.toFixed(2)}, create p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms`,
     );
   }
@@ -111,10 +119,12 @@ try {
       `  E  raw etcd put rate           ${median(results.map((x) => x.e)).toFixed(0)} puts/s\n` +
       `  A  apiserver pod-create rate   ${median(results.map((x) => x.a)).toFixed(0)} creates/s\n` +
       `  A/E                            ${median(results.map((x) => x.ratio)).toFixed(2)}  (goal >= 0.50)\n` +
+      `  E2 puts, apiserver's own client ${median(results.map((x) => x.e2)).toFixed(0)} puts/s  (A/E2 ${median(results.map((x) => x.a / x.e2)).toFixed(2)}, for reference)\n` +
       `  create latency p50 / p99       ${median(results.map((x) => x.p50)).toFixed(1)} ms / ${median(results.map((x) => x.p99)).toFixed(1)} ms`,
   );
 } finally {
   client.close();
+  own.close();
   agent.destroy();
   apiserver.kill('SIGTERM');
   await new Promise((r) => apiserver.once('exit', r));

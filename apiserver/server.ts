@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   serviceClusterIPRange?: string;
   /** NodePort range (--service-node-port-range). @default "30000-32767" */
   serviceNodePortRange?: string;
+  /** How long Events live after their last write, in seconds (--event-ttl, scaled by --time-scale). @default 3600 */
+  eventTTLSeconds?: number;
   /** gRPC channels to etcd. @default 4 */
   etcdChannels?: number;
   /** Where log lines go. @default console.log */
@@ -60,7 +62,7 @@ const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const [low, high] = (options.serviceNodePortRange ?? '30000-32767').split('-').map(Number);
-  const defs = buildResources({ clusterIPRange: options.serviceClusterIPRange ?? '127.96.0.0/16', nodePortRange: [low, high] });
+  const defs = buildResources({ clusterIPRange: options.serviceClusterIPRange ?? '127.96.0.0/16', nodePortRange: [low, high] }, options.eventTTLSeconds ?? 3600);
   const etcd = new EtcdStore(options.etcdServers, options.etcdChannels ?? 4);
   const store = new RegistryStore(etcd, defs);
   for (const def of defs) store.caches.set(etcdPrefix(def), new WatchCache(etcd, etcdPrefix(def)));

@@ -54,7 +54,7 @@ export async function deleteObject(store: RegistryStore, def: ResourceDef, ns: s
     if (waiting) {
       const next = markForDeletion(def, current, grace);
       if (!next) return withTypeMeta(def, current);
-      const result = await store.etcd.update(key, next, Number(current.metadata.resourceVersion));
+      const result = await store.etcd.update(key, next, Number(current.metadata.resourceVersion), [], def.ttlSeconds);
       if (result.ok) return withTypeMeta(def, result.object);
       continue;
     }

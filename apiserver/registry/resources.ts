@@ -19,7 +19,7 @@ import { ALL_VERBS, type ResourceDef } from './strategy.ts';
 const STATUS_VERBS = ['get', 'patch', 'update'];
 
 /** Builds the table for one apiserver (service ranges differ between test clusters). */
-export function buildResources(ranges: ServiceRanges): ResourceDef[] {
+export function buildResources(ranges: ServiceRanges, eventTTLSeconds = 3600): ResourceDef[] {
   const core = { group: '', version: 'v1' };
   return [
     {
@@ -61,7 +61,7 @@ export function buildResources(ranges: ServiceRanges): ResourceDef[] {
     },
     {
       ...core, kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], etcdName: 'events',
-      verbs: ALL_VERBS, strategy: eventStrategy, subresources: [],
+      verbs: ALL_VERBS, strategy: eventStrategy, subresources: [], ttlSeconds: eventTTLSeconds,
     },
     {
       group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, shortNames: [],

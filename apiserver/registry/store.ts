@@ -100,7 +100,7 @@ export class RegistryStore {
       const candidate = attempt === 1 ? obj : structuredClone(unallocated);
       const side = this.allocate(def, candidate, undefined);
       if (dryRun) return withTypeMeta(def, candidate);
-      const result = await this.etcd.create(key, candidate, side);
+      const result = await this.etcd.create(key, candidate, side, def.ttlSeconds);
       if (result.ok) return withTypeMeta(def, result.object);
       if (await this.etcd.get(key)) throw alreadyExists(def, meta.name!);
       if (!side.length || attempt >= MAX_ALLOCATION_ATTEMPTS) {
@@ -170,7 +170,7 @@ export class RegistryStore {
       next.metadata.resourceVersion = rv;
       if (sameContent(current, next, def)) return withTypeMeta(def, current);
       const side = this.allocate(def, next, current);
-      const result = await this.etcd.update(key, next, Number(rv), side);
+      const result = await this.etcd.update(key, next, Number(rv), side, def.ttlSeconds);
       if (result.ok) return withTypeMeta(def, result.object);
       if (result.why === 'notfound') throw notFound(def, name);
       if (precondition) throw staleConflict(def, name);

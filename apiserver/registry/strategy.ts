@@ -71,6 +71,8 @@ export interface ResourceDef {
   subresources: { name: string; kind: string; group?: string; version?: string; verbs: string[] }[];
   categories?: string[];
   strategy: Strategy;
+  /** Objects of this kind expire this long after their last write (Events: --event-ttl). */
+  ttlSeconds?: number;
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

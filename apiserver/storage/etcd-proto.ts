@@ -33,7 +33,7 @@ export interface Compare {
 }
 
 /** One operation in a Txn branch. */
-export type RequestOp = { put: { key: string; value: string | Buffer } } | { delete: { key: string } } | { range: { key: string } };
+export type RequestOp = { put: { key: string; value: string | Buffer; lease?: bigint } } | { delete: { key: string } } | { range: { key: string } };
 
 export interface RangeResult {
   revision: number;
@@ -82,6 +82,17 @@ export class ProtoWriter {
       n = Math.floor(n / 128);
     }
     this.buf[this.pos++] = n;
+    return this;
+  }
+
+  /** A 64-bit varint kept exact: etcd's lease IDs use all 63 bits, past what a JS number holds. */
+  varintBig(n: bigint): this {
+    this.room(10);
+    while (n > 127n) {
+      this.buf[this.pos++] = Number(n & 127n) | 128;
+      n >>= 7n;
+    }
+    this.buf[this.pos++] = Number(n);
     return this;
   }
 
@@ -142,7 +153,12 @@ export function writeTxn(w: ProtoWriter, txn: { compare: Compare[]; success: Req
 }
 
 function requestOp(op: RequestOp): ProtoWriter {
-  if ('put' in op) return new ProtoWriter().message(2, new ProtoWriter().bytes(1, op.put.key).bytes(2, op.put.value));
+  if ('put' in op) {
+    // PutRequest: key = 1, value = 2, lease = 3 (the key is deleted when the lease expires).
+    const put = new ProtoWriter().bytes(1, op.put.key).bytes(2, op.put.value);
+    if (op.put.lease) put.varint(3 * 8).varintBig(op.put.lease);
+    return new ProtoWriter().message(2, put);
+  }
   if ('delete' in op) return new ProtoWriter().message(3, new ProtoWriter().bytes(1, op.delete.key));
   return new ProtoWriter().message(1, writeRange(new ProtoWriter(), op.range));
 }
@@ -174,6 +190,18 @@ export class ProtoReader {
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) return result;
       scale *= 128;
+    }
+    throw new Error('etcd sent a varint longer than 10 bytes');
+  }
+
+  /** A varint as a bigint, exact to 64 bits (lease IDs). */
+  varintBig(): bigint {
+    let result = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      if (this.pos >= this.end) throw new Error('etcd sent a truncated message');
+      const byte = this.buf[this.pos++];
+      result |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return result;
     }
     throw new Error('etcd sent a varint longer than 10 bytes');
   }
@@ -269,4 +297,22 @@ export function readRevision(buf: Buffer): number {
   let revision = 0;
   readMessage(buf, 0, buf.length, (r, field, wire) => field === 1 && wire === 2 && ((revision = readHeaderRevision(buf, r.span())), true));
   return revision;
+}
+
+// etcdserverpb.LeaseGrantRequest: TTL = 1 (seconds), ID = 2 (0: etcd picks one).
+export function writeLeaseGrant(w: ProtoWriter, ttlSeconds: number): ProtoWriter {
+  return w.int(1, ttlSeconds);
+}
+
+// LeaseGrantResponse: header = 1, ID = 2, TTL = 3, error = 4.
+export function readLeaseGrant(buf: Buffer): { id: bigint; ttl: number; error: string } {
+  const out = { id: 0n, ttl: 0, error: '' };
+  readMessage(buf, 0, buf.length, (r, field, wire) => {
+    if (field === 2 && wire === 0) out.id = r.varintBig();
+    else if (field === 3 && wire === 0) out.ttl = r.varint();
+    else if (field === 4 && wire === 2) out.error = buf.toString('utf8', ...r.span());
+    else return false;
+    return true;
+  });
+  return out;
 }

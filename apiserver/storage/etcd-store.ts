@@ -17,6 +17,7 @@ import type { KubeObject } from '../../api/types.ts';
 import { expired, failure, serviceUnavailable, StatusError } from '../status.ts';
 import { GrpcChannel } from './etcd-grpc.ts';
 import { watchPrefix, type WatchOptions } from './etcd-watch.ts';
+import { LeaseManager } from './lease-manager.ts';
 import { prefixEnd, ProtoWriter, readRange, readRevision, readTxn, writeCompact, writeRange, writeTxn, type Compare, type KeyValue, type RequestOp } from './etcd-proto.ts';
 
 /** One extra key written or deleted in the same transaction (IP and port reservations use it). */
@@ -58,6 +59,7 @@ const decodeKv = (kv: KeyValue) => decode(kv.value, kv.modRevision);
 export class EtcdStore {
   private readonly channels: GrpcChannel[];
   private readonly watchChannel: GrpcChannel;
+  private readonly leases = new LeaseManager(() => this.channel());
   private next = 0;
 
   /**
@@ -109,11 +111,15 @@ export class EtcdStore {
   }
 
   // @doc: etcd-create-txn
-  /** Creates the key only if it does not exist; side keys (reservations) must not exist either. */
-  async create(key: string, obj: KubeObject, side: SideKey[] = []): Promise<WriteResult> {
+  /**
+   * Creates the key only if it does not exist; side keys (reservations) must not exist either.
+   * With `ttlSeconds`, etcd deletes the key that long after this write (Events, --event-ttl).
+   */
+  async create(key: string, obj: KubeObject, side: SideKey[] = [], ttlSeconds?: number): Promise<WriteResult> {
+    const lease = await this.lease(ttlSeconds);
     const res = await this.txn(
       [{ target: 'CREATE', key, revision: 0 }, ...side.map((s): Compare => ({ target: 'CREATE', key: s.key, revision: 0 }))],
-      [{ put: { key, value: encode(obj) } }, ...side.map((s): RequestOp => ({ put: { key: s.key, value: s.value ?? key } }))],
+      [{ put: { key, value: encode(obj), lease } }, ...side.map((s): RequestOp => ({ put: { key: s.key, value: s.value ?? key } }))],
     );
     if (!res.succeeded) return { ok: false, why: 'exists' };
     return { ok: true, object: withRevision(obj, res.revision), revision: res.revision };
@@ -123,10 +129,11 @@ export class EtcdStore {
    * Compare-and-swap: writes `obj` only while the key is still at `expectedRevision`.
    * Side keys are created (with a value) or deleted (without one) in the same transaction.
    */
-  async update(key: string, obj: KubeObject, expectedRevision: number, side: SideKey[] = []): Promise<WriteResult> {
+  async update(key: string, obj: KubeObject, expectedRevision: number, side: SideKey[] = [], ttlSeconds?: number): Promise<WriteResult> {
+    const lease = await this.lease(ttlSeconds);
     const res = await this.txn(
       [{ target: 'MOD', key, revision: expectedRevision }, ...side.filter((s) => s.value !== undefined).map((s): Compare => ({ target: 'CREATE', key: s.key, revision: 0 }))],
-      [{ put: { key, value: encode(obj) } }, ...side.map(sideOp)],
+      [{ put: { key, value: encode(obj), lease } }, ...side.map(sideOp)],
       [{ range: { key } }],
     );
     if (!res.succeeded) return { ok: false, why: res.responses[0]?.length ? 'conflict' : 'notfound' };
@@ -142,6 +149,10 @@ export class EtcdStore {
     );
     if (!res.succeeded) return { ok: false, why: res.responses[0]?.length ? 'conflict' : 'notfound' };
     return { ok: true, object: {} as KubeObject, revision: res.revision };
+  }
+
+  private async lease(ttlSeconds: number | undefined): Promise<bigint | undefined> {
+    return ttlSeconds ? guard(() => this.leases.getLease(ttlSeconds)) : undefined;
   }
 
   /** Compacts etcd's history up to `revision`, as the apiserver's compactor does every 5 minutes. */

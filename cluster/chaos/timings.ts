@@ -16,6 +16,8 @@
 // EXAMPLE   say(TIMINGS.nodeMonitorGracePeriod, 0.1)  =>  "40 s (4.0 s at time scale 0.1)"
 // SKIPPED   flags an instructor passed by hand: we show the defaults the launcher starts with.
 
+import { parseDuration as goDuration } from '../../api/duration.ts';
+
 /** One timing: its real default in Kubernetes milliseconds and where it comes from. */
 export interface Timing {
   /** Kubernetes milliseconds. */
@@ -71,11 +73,8 @@ export function say(timing: Timing | number, timeScale: number): string {
  */
 export function parseDuration(text: string | number): number {
   if (typeof text === 'number') return text;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (/^\d+(\.\d+)?$/.test(text.trim())) return Number(text);
-  if (!parts.length || parts.map((p) => p[0]).join('') !== text.trim()) {
-    throw new Error(`"${text}" is not a duration (examples: 40s, 1m30s, 500ms)`);
-  }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
+  const ms = goDuration(text);
+  if (ms === undefined) throw new Error(`"${text}" is not a duration (examples: 40s, 1m30s, 500ms)`);
+  return ms;
 }

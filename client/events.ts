@@ -17,6 +17,7 @@
 // SKIPPED   the aggregator that merges *similar* messages ("combined from similar events"), the
 //           per-object spam filter (token bucket), events.k8s.io/v1 EventSeries.
 
+import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Event, KubeObject, ObjectReference } from '../api/types.ts';
 import type { Clock } from './clock.ts';
@@ -52,7 +53,9 @@ export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
   private tail: Promise<void> = Promise.resolve();
   private pending = 0;
-  private seq = 0n;
+  // Nanoseconds we cannot read: the sub-millisecond digits come from a counter starting at a
+  // random point, so two recorders (two processes) writing in the same millisecond do not collide.
+  private seq = BigInt(randomInt(1_000_000));
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: EventRecorderOptions) {
@@ -127,7 +130,8 @@ export class EventRecorder {
 
   // client-go names events "<object>.<unix nanoseconds in hex>"; a counter keeps ours unique.
   private uniqueSuffix(): string {
-    return (BigInt(this.options.clock.now()) * 1_000_000n + this.seq++).toString(16);
+    this.seq = (this.seq + 1n) % 1_000_000n;
+    return (BigInt(this.options.clock.now()) * 1_000_000n + this.seq).toString(16);
   }
 }
 

@@ -43,8 +43,13 @@ export function probePort(port: number | string, container: Container): number |
   return container.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-/** Runs one probe once (prober.runProbe). `timeoutMs` is Kubernetes time. */
-export async function runProbe(kind: ProbeKind, probe: Probe, target: ProbeTarget, clock: Clock): Promise<ProbeResult> {
+/**
+ * Runs one probe once (prober.runProbe). The probe's period and delays follow the cluster's
+ * (scaled) clock, but its timeout is wall time: what answers is a real HTTP server on loopback,
+ * which is no faster at time scale 0.1. A scaled 1 s timeout (100 ms) failed healthy pods whenever
+ * the machine was busy.
+ */
+export async function runProbe(kind: ProbeKind, probe: Probe, target: ProbeTarget): Promise<ProbeResult> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   const host = target.podIP;
   if (probe.httpGet) {
@@ -52,7 +57,7 @@ export async function runProbe(kind: ProbeKind, probe: Probe, target: ProbeTarge
     const path = probe.httpGet.path ?? '/';
     const url = `http://${probe.httpGet.host ?? host}:${port}${path.startsWith('/') ? path : `/${path}`}`;
     const abort = new AbortController();
-    const timer = clock.setTimeout(() => abort.abort(), timeoutMs);
+    const timer = wallTimer(() => abort.abort(), timeoutMs);
     try {
       const res = await fetch(url, { signal: abort.signal, headers: { 'user-agent': 'kube-probe/1.32' } });
       await res.body?.cancel();
@@ -66,17 +71,17 @@ export async function runProbe(kind: ProbeKind, probe: Probe, target: ProbeTarge
   }
   if (probe.tcpSocket) {
     const port = probePort(probe.tcpSocket.port, target.container) ?? 0;
-    return tcpProbe(host, port, timeoutMs, clock);
+    return tcpProbe(host, port, timeoutMs);
   }
   // exec: the simulated process answers for the command.
   const ok = kind === 'Liveness' ? target.workload.live?.() ?? true : target.workload.ready?.() ?? true;
   return { ok, message: ok ? '' : `command ${JSON.stringify((probe.exec?.command ?? []).join(' '))} exited with 1` };
 }
 
-function tcpProbe(host: string, port: number, timeoutMs: number, clock: Clock): Promise<ProbeResult> {
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const timer = clock.setTimeout(() => done({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }), timeoutMs);
+    const timer = wallTimer(() => done({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }), timeoutMs);
     const done = (r: ProbeResult) => {
       timer.cancel();
       socket.destroy();
@@ -134,7 +139,7 @@ export class ContainerProber {
     let last: boolean | undefined;
     const tick = async () => {
       if (this.stopped) return;
-      const r = await runProbe(kind, probe, this.target, this.clock);
+      const r = await runProbe(kind, probe, this.target);
       if (this.stopped) return;
       runs = r.ok === last ? runs + 1 : 1;
       last = r.ok;
@@ -151,4 +156,10 @@ export class ContainerProber {
     };
     this.pending.set(kind, this.clock.setTimeout(() => void tick(), (probe.initialDelaySeconds ?? 0) * 1000));
   }
+}
+
+/** A timer at wall speed, whatever the cluster's time scale: for the probe's timeout only. */
+function wallTimer(fn: () => void, ms: number): Timer {
+  const t = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(t) };
 }

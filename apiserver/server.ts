@@ -142,8 +142,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           await serveWatch(store, def, namespace, undefined, options, call.format, reply.raw);
           return 'streamed';
         }
-        const { items, revision } = await list(store, call);
-        return { code: 200, body: renderList(def, items, revision, call.format) };
+        const { items, revision, ...page } = await list(store, call);
+        return { code: 200, body: renderList(def, items, revision, call.format, page) };
       }
       if (m === 'POST') {
         if (def.namespaced && !namespace) throw methodNotAllowed('POST', `${def.plural} without a namespace (use /namespaces/{namespace}/${def.plural})`);

@@ -74,13 +74,20 @@ export function render(def: ResourceDef, obj: KubeObject, format: OutputFormat):
   return obj;
 }
 
+/** What a list carries besides its items: a page's continue token and the count left after it. */
+export interface ListMeta {
+  continue?: string;
+  remainingItemCount?: number;
+}
+
 /** Shapes a list for the format the client asked for. */
-export function renderList(def: ResourceDef, items: KubeObject[], revision: number, format: OutputFormat): unknown {
+export function renderList(def: ResourceDef, items: KubeObject[], revision: number, format: OutputFormat, page: ListMeta = {}): unknown {
   const resourceVersion = String(revision);
-  if (format.as === 'table') return toTable(def, items, format, resourceVersion);
+  const metadata = { resourceVersion, ...(page.continue ? { continue: page.continue } : {}), ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}) };
+  if (format.as === 'table') return { ...toTable(def, items, format, resourceVersion), metadata };
   if (format.as === 'metadata') {
-    return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${format.version}`, metadata: { resourceVersion }, items: items.map((o) => partial(o, format.version)) };
+    return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${format.version}`, metadata, items: items.map((o) => partial(o, format.version)) };
   }
   const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
-  return { kind: `${def.kind}List`, apiVersion, metadata: { resourceVersion }, items };
+  return { kind: `${def.kind}List`, apiVersion, metadata, items };
 }

@@ -12,7 +12,7 @@
 // SHIPS     The radio operator repeating a message back: "ship, cargo, berth - understood".
 // EXAMPLE   GET /api/v1/pods?labelSelector=app%3Dbesu&watch=1
 //           => { def: pods, namespace: undefined, verb: "watch", labelSelector: [app=besu] }
-// SKIPPED   Paging (limit/continue: we return everything in one page, which clients accept).
+// SKIPPED   resourceVersionMatch (lists read the newest state, or the cache's for resourceVersion=0).
 
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../api/types.ts';
@@ -21,7 +21,7 @@ import { matchesFields, parseFieldSelector, type FieldRequirement } from '../../
 import type { RegistryStore } from '../registry/store.ts';
 import type { ResourceDef } from '../registry/strategy.ts';
 import { decodeProtobuf, ProtobufError, PROTOBUF_MEDIA_TYPE, UnsupportedKindError } from '../protobuf/decode.ts';
-import { badRequest, failure, unsupportedMediaType } from '../status.ts';
+import { badRequest, cause, failure, invalid, unsupportedMediaType } from '../status.ts';
 
 export interface RequestInfo {
   def: ResourceDef;
@@ -68,6 +68,10 @@ export interface ListOptions {
   allowWatchBookmarks: boolean;
   timeoutSeconds?: number;
   sendInitialEvents?: boolean;
+  /** Page size; 0 or absent: everything at once (see ./paging.ts). */
+  limit?: number;
+  /** The token a previous page ended with. */
+  continue?: string;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -95,10 +99,19 @@ export function parseListOptions(def: ResourceDef, query: Query): ListOptions {
   const timeout = one(query, 'timeoutSeconds');
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw badRequest(`invalid timeoutSeconds "${timeout}": must be a whole number of seconds`);
   const initial = one(query, 'sendInitialEvents');
+  const limit = one(query, 'limit');
+  if (limit !== undefined && limit !== '' && !/^\d+$/.test(limit)) throw badRequest(`invalid limit "${limit}": must be a whole number of items (0 means no limit)`);
+  const token = one(query, 'continue') || undefined;
+  const resourceVersion = parseResourceVersion(one(query, 'resourceVersion'));
+  if (token && resourceVersion !== undefined && resourceVersion !== '0') {
+    throw invalid('ListOptions', '', [cause('resourceVersion', 'Forbidden: specifying resource version is not allowed when using continue', 'FieldValueForbidden')], 'meta.k8s.io');
+  }
   return {
+    limit: limit ? Number(limit) : undefined,
+    continue: token,
     labelSelector: parseSelector(() => parseLabelSelector(one(query, 'labelSelector') ?? ''), 'labelSelector'),
     fieldSelector,
-    resourceVersion: parseResourceVersion(one(query, 'resourceVersion')),
+    resourceVersion,
     watch: truthy(one(query, 'watch')),
     allowWatchBookmarks: truthy(one(query, 'allowWatchBookmarks')),
     timeoutSeconds: timeout === undefined ? undefined : Number(timeout),

@@ -9,7 +9,7 @@
 // SHIPS     The radio room's switchboard: each kind of call goes to the desk that handles it.
 // EXAMPLE   PATCH /api/v1/nodes/node-1  Content-Type: application/strategic-merge-patch+json
 //           {"spec":{"unschedulable":true}}  =>  200, the cordoned Node
-// SKIPPED   Paging, server-side apply, dry-run for deletes.
+// SKIPPED   Server-side apply, dry-run for deletes.
 
 import type { DeleteOptions, KubeObject } from '../../api/types.ts';
 import { applyPatch, patchTypeFor } from '../patch/apply-patch.ts';
@@ -20,6 +20,7 @@ import { withTypeMeta } from '../registry/store.ts';
 import { etcdKey, etcdPrefix, type ResourceDef } from '../registry/strategy.ts';
 import { badRequest, failure, methodNotAllowed, success, unsupportedMediaType } from '../status.ts';
 import { checkStrictFields } from '../schema/strict.ts';
+import { listPage, type Page } from './paging.ts';
 import { render, renderList, type OutputFormat } from './output.ts';
 import { asObjectOf, decodeBody, hasBody, mediaType, parseListOptions, parseResourceVersion, selects, type RequestInfo } from './request.ts';
 
@@ -42,19 +43,25 @@ const q = (call: Call, key: string) => {
 };
 
 // ## Reads
-export async function list(store: RegistryStore, call: Call): Promise<{ items: KubeObject[]; revision: number }> {
+export async function list(store: RegistryStore, call: Call): Promise<Page> {
   const { def, namespace } = call.info;
   const options = parseListOptions(def, call.query);
   const filter = selects(def, namespace, options);
   const cache = store.cache(def);
   const rv = options.resourceVersion;
-  // resourceVersion=0 means "any recent state": served from the watch cache. Otherwise a
-  // consistent read from etcd, as the real apiserver does for an unset resourceVersion.
-  if (rv !== undefined && Number(rv) <= cache.revision) {
-    const { items, revision } = cache.list(namespace ? `${etcdPrefix(def)}${namespace}/` : etcdPrefix(def));
+  const prefix = namespace ? `${etcdPrefix(def)}${namespace}/` : etcdPrefix(def);
+  // resourceVersion=0 means "any recent state": served whole from the watch cache. A paged list
+  // or any other is a consistent read from etcd, as the real apiserver does.
+  const paged = Boolean(options.continue || options.limit);
+  if (rv !== undefined && Number(rv) <= cache.revision && !(paged && rv !== '0')) {
+    const { items, revision } = cache.list(prefix);
     return { items: items.filter(filter).map((o) => withTypeMeta(def, o)), revision };
   }
-  const prefix = namespace ? `${etcdPrefix(def)}${namespace}/` : etcdPrefix(def);
+  if (paged) {
+    const selective = options.labelSelector.length > 0 || options.fieldSelector.length > 0;
+    const page = await listPage(store.etcd, prefix, options.limit || Number.MAX_SAFE_INTEGER, { test: filter, selective }, options.continue);
+    return { ...page, items: page.items.map((o) => withTypeMeta(def, o)) };
+  }
   const { items, revision } = await store.etcd.list(prefix);
   return { items: items.filter(filter).map((o) => withTypeMeta(def, o)), revision };
 }

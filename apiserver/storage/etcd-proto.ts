@@ -38,6 +38,10 @@ export type RequestOp = { put: { key: string; value: string | Buffer; lease?: bi
 export interface RangeResult {
   revision: number;
   kvs: KeyValue[];
+  /** More keys lie in the range than `limit` let through. */
+  more: boolean;
+  /** How many keys the whole range holds (not only those returned). */
+  count: number;
 }
 
 export interface TxnResult {
@@ -131,11 +135,11 @@ export class ProtoWriter {
   }
 }
 
-// etcdserverpb.RangeRequest: key = 1, range_end = 2, revision = 4.
-export function writeRange(w: ProtoWriter, r: { key: string; rangeEnd?: string; revision?: number }): ProtoWriter {
+// etcdserverpb.RangeRequest: key = 1, range_end = 2, limit = 3, revision = 4.
+export function writeRange(w: ProtoWriter, r: { key: string; rangeEnd?: string | Buffer; limit?: number; revision?: number }): ProtoWriter {
   w.bytes(1, r.key);
   if (r.rangeEnd) w.bytes(2, r.rangeEnd);
-  return w.int(4, r.revision ?? 0);
+  return w.int(3, r.limit ?? 0).int(4, r.revision ?? 0);
 }
 
 // etcdserverpb.TxnRequest: compare = 1, success = 2, failure = 3.
@@ -262,13 +266,14 @@ export function readKeyValue(buf: Buffer, [start, end]: [number, number]): KeyVa
 }
 const EMPTY = Buffer.alloc(0);
 
-// RangeResponse: header = 1, kvs = 2.
+// RangeResponse: header = 1, kvs = 2, more = 3, count = 4.
 export function readRange(buf: Buffer, start = 0, end = buf.length): RangeResult {
-  const out: RangeResult = { revision: 0, kvs: [] };
+  const out: RangeResult = { revision: 0, kvs: [], more: false, count: 0 };
   readMessage(buf, start, end, (r, field, wire) => {
-    if (wire !== 2) return false;
-    if (field === 1) out.revision = readHeaderRevision(buf, r.span());
-    else if (field === 2) out.kvs.push(readKeyValue(buf, r.span()));
+    if (field === 1 && wire === 2) out.revision = readHeaderRevision(buf, r.span());
+    else if (field === 2 && wire === 2) out.kvs.push(readKeyValue(buf, r.span()));
+    else if (field === 3 && wire === 0) out.more = r.varint() !== 0;
+    else if (field === 4 && wire === 0) out.count = r.varint();
     else return false;
     return true;
   });

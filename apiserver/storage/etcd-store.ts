@@ -82,10 +82,8 @@ export class EtcdStore {
     return this.channels[this.next];
   }
 
-  private async range(key: string, rangeEnd?: Buffer, revision?: number) {
-    const w = new ProtoWriter(5);
-    writeRange(w, { key, revision });
-    if (rangeEnd) w.bytes(2, rangeEnd);
+  private async range(key: string, rangeEnd?: Buffer, revision?: number, limit?: number) {
+    const w = writeRange(new ProtoWriter(5), { key, rangeEnd, revision, limit });
     return readRange(await guard(() => this.channel().unary('/etcdserverpb.KV/Range', w), revision));
   }
 
@@ -103,6 +101,15 @@ export class EtcdStore {
   async list(prefix: string, revision?: number): Promise<{ items: KubeObject[]; revision: number }> {
     const res = await this.range(prefix, prefixEnd(prefix), revision);
     return { items: res.kvs.map(decodeKv), revision: res.revision };
+  }
+
+  /**
+   * One chunk of a paged list: up to `limit` objects under `prefix` from `fromKey` on, at one
+   * revision, with their keys, whether more follow, and how many the rest of the range holds.
+   */
+  async listFrom(prefix: string, fromKey: string, limit: number, revision?: number) {
+    const res = await this.range(fromKey, prefixEnd(prefix), revision, limit);
+    return { items: res.kvs.map(decodeKv), keys: res.kvs.map((kv) => kv.key), revision: res.revision, more: res.more, count: res.count };
   }
 
   /** The newest revision etcd has handed out. */

@@ -12,7 +12,7 @@ import { startApiServer } from './server.ts';
 
 const USAGE = `usage: tsx apiserver/main.ts --etcd-servers URL[,URL] [--bind-address 127.0.0.1] [--port 6443]
        [--service-cluster-ip-range 127.96.0.0/16] [--service-node-port-range 30000-32767]
-       [--event-ttl 1h0m0s] [--time-scale 1]`;
+       [--event-ttl 1h0m0s] [--time-scale 1] [--token-auth-file tokens.csv]`;
 
 function fail(message: string): never {
   console.error(`kube-apiserver: ${message}\n${USAGE}`);
@@ -31,6 +31,7 @@ try {
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'time-scale': { type: 'string', default: '1' },
       'event-ttl': { type: 'string', default: '1h0m0s' },
+      'token-auth-file': { type: 'string' },
       'etcd-channels': { type: 'string', default: '4' },
     },
   }));
@@ -53,6 +54,7 @@ const server = await startApiServer({
   serviceClusterIPRange: values['service-cluster-ip-range'],
   serviceNodePortRange: values['service-node-port-range'],
   etcdChannels: Number(values['etcd-channels']),
+  tokenAuthFile: values['token-auth-file'],
   // Events expire an hour of cluster time after their last write: at time scale 0.1, 6 minutes.
   eventTTLSeconds: Math.max(1, Math.round((eventTTL / 1000) * timeScale)),
 }).catch((err: NodeJS.ErrnoException) => {

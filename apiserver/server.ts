@@ -11,11 +11,13 @@
 //           is the records office telephoned.
 // EXAMPLE   const api = await startApiServer({ etcdServers: ['http://127.0.0.1:2379'], port: 6443 });
 //           api.url  // "http://127.0.0.1:6443"   ... await api.close()
-// SKIPPED   TLS, authentication and authorization (plain HTTP on loopback), API priority and
+// SKIPPED   TLS (plain HTTP on loopback), RBAC (see auth/authorization.ts), API priority and
 //           fairness, aggregation, admission webhooks.
 
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import { authenticate, TokenFile } from './auth/authentication.ts';
+import { attributesFor, authorize } from './auth/authorization.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery.ts';
 import { bind, evict, podLog, scale, status } from './handlers/subresources.ts';
 import { create, deleteCollection, get, list, patch, remove, update, type Call, type Reply } from './handlers/rest.ts';
@@ -44,6 +46,12 @@ export interface ApiServerOptions {
   serviceNodePortRange?: string;
   /** How long Events live after their last write, in seconds (--event-ttl, scaled by --time-scale). @default 3600 */
   eventTTLSeconds?: number;
+  /**
+   * A static token file (--token-auth-file): `token,user,uid,"groups"` per line. With it, every
+   * request must carry a known bearer token except the public-info paths; without it, anyone may
+   * do anything (plain loopback HTTP, as in the simulator's tests).
+   */
+  tokenAuthFile?: string;
   /** gRPC channels to etcd. @default 4 */
   etcdChannels?: number;
   /** Where log lines go. @default console.log */
@@ -83,6 +91,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     sendStatus(reply, internalError(err.message));
   });
   app.setNotFoundHandler((_req, reply) => sendStatus(reply, unknownPath()));
+  // Authentication, then authorization, before any handler runs (DefaultBuildHandlerChain).
+  const tokens = options.tokenAuthFile ? new TokenFile(options.tokenAuthFile) : undefined;
+  if (tokens) {
+    app.addHook('onRequest', async (req) => {
+      authorize(authenticate(tokens, req.headers.authorization), attributesFor(store, req.method, req.url));
+    });
+  }
 
   const address = `${options.bindAddress ?? '127.0.0.1'}`;
   app.get('/version', async () => VERSION_INFO);

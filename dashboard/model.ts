@@ -1,12 +1,12 @@
 // The harbour model: informers in, views and batches out
 // ======================================================
 // CONCEPT   The dashboard is a controller that never writes: it lists and watches pods, nodes,
-//           services, endpoints, replication controllers, events and leases through informers,
-//           and keeps one *view* per object (views.ts). Informer handlers only note what changed
-//           (the sample-controller rule: handlers enqueue, they do not work); a flush every ~100 ms
-//           does the work - recomputes the ships whose pods moved, once each however many pods
-//           moved - and emits one `batch` for every connected page. A flood of watch events thus
-//           costs the page one update per flush, not one per event.
+//           services, endpoints, replication controllers, events and leases through informers
+//           (sources.ts), and keeps one *view* per object (views.ts). Informer handlers only note
+//           what changed (the sample-controller rule: handlers enqueue, they do not work); a flush
+//           every ~100 ms does the work - recomputes the ships whose pods moved, once each however
+//           many pods moved - and emits one `batch` for every connected page. A flood of watch
+//           events thus costs the page one update per flush, not one per event (pending-changes.ts).
 //           Every watch event is also an etcd write, which goes to the records office (records.ts).
 // REAL K8S  client-go/tools/cache (informers, ResourceEventHandler); the batching is the workqueue's
 //           de-duplication of keys (client-go/util/workqueue: a key queued twice is processed once).
@@ -16,32 +16,15 @@
 // SKIPPED   Namespaces (all are shown together), Deployments and ReplicaSets (not served yet).
 
 import { EventEmitter } from 'node:events';
-import type { Endpoints, Event, KubeObject, Lease, Node, Pod, ReplicationController, Service } from '../api/types.ts';
+import type { KubeObject, Lease } from '../api/types.ts';
 import type { Clock } from '../client/clock.ts';
-import type { EventHandlers } from '../client/informer.ts';
 import { objectKey } from '../client/resources.ts';
 import { componentViews, type ComponentSource } from './components.ts';
-import type { ApiState, BatchMessage, Change, ComponentView, EventView, HelloMessage, NodeView, PodView, ServiceView, RCView } from './protocol.ts';
+import { PendingChanges } from './pending-changes.ts';
+import type { ApiState, BatchMessage, ComponentView, EventView, HelloMessage, NodeView, PodView, ServiceView, RCView } from './protocol.ts';
 import { WriteLog } from './records.ts';
+import { hookSource, type HarbourSources, type Source } from './sources.ts';
 import { eventView, leaderOf, nodeView, podView, rcView, serviceView } from './views.ts';
-
-/** What the model needs of an informer: its cache and its handlers (an Informer fits). */
-export interface Source<T extends KubeObject> {
-  list(): T[];
-  get(key: string): T | undefined;
-  addEventHandler(handlers: EventHandlers<T>): () => void;
-}
-
-/** One source per resource; `leases` covers all namespaces (kube-system and kube-node-lease). */
-export interface HarbourSources {
-  pods: Source<Pod>;
-  nodes: Source<Node>;
-  services: Source<Service>;
-  endpoints: Source<Endpoints>;
-  replicationcontrollers: Source<ReplicationController>;
-  events: Source<Event>;
-  leases: Source<Lease>;
-}
 
 export interface HarbourModelOptions {
   /** Leader expiry and lease ages follow its time scale. */
@@ -71,8 +54,7 @@ export class HarbourModel extends EventEmitter {
   private readonly failedScheduling = new Map<string, { time: number; message: string }>();
   private components: ComponentView[] = [];
   private api: ApiState = 'connected';
-  private pending = new Map<string, Change>();
-  private pendingWrites: Change[] = [];
+  private readonly pending = new PendingChanges();
   private readonly dirtyNodes = new Set<string>();
   private readonly unhook: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -130,24 +112,10 @@ export class HarbourModel extends EventEmitter {
   // ## Handlers: note the change, mark what to recompute, nothing more
 
   private hook<T extends KubeObject>(resource: string, source: Source<T>, changed: (obj: T) => void): void {
-    const write = (obj: T, op: 'create' | 'update' | 'delete') => {
+    this.unhook.push(hookSource(source, changed, (obj, op) => {
       this.setApiState('connected');
       const w = this.writes.record(resource, obj, op, Date.now());
-      if (w) this.pendingWrites.push({ t: 'write', v: w });
-    };
-    this.unhook.push(source.addEventHandler({
-      onAdd: (obj, initial) => {
-        if (!initial) write(obj, 'create');
-        changed(obj);
-      },
-      onUpdate: (old, obj) => {
-        if (old !== obj) write(obj, 'update');
-        changed(obj);
-      },
-      onDelete: (obj) => {
-        write(obj, 'delete');
-        changed(obj);
-      },
+      if (w) this.pending.write({ t: 'write', v: w });
     }));
   }
 
@@ -272,11 +240,8 @@ export class HarbourModel extends EventEmitter {
       if (!old || JSON.stringify(old) !== JSON.stringify(view)) this.pending.set(`node:${name}`, { t: 'node', key: name, v: view });
     }
     this.dirtyNodes.clear();
-    if (this.pending.size === 0 && this.pendingWrites.length === 0) return;
-    // The page shows the last dozen writes; a flood beyond that only costs bandwidth.
-    const changes = [...this.pending.values(), ...this.pendingWrites.slice(-60)];
-    this.pending = new Map();
-    this.pendingWrites = [];
+    const changes = this.pending.take();
+    if (changes.length === 0) return;
     const batch: BatchMessage = { type: 'batch', now: Date.now(), changes };
     if (emit) this.emit('batch', batch);
   }

@@ -31,7 +31,8 @@ import { InformerFactory } from '../client/informer-factory.ts';
 import { KubeClient } from '../client/rest.ts';
 import { ActionError, InstructorActions, type ComponentAction, type LauncherControl, type NodeAction } from './actions.ts';
 import { controlApiSource, emitterSource, type ComponentSource } from './components.ts';
-import { HarbourModel, type HarbourSources } from './model.ts';
+import { HarbourModel } from './model.ts';
+import type { HarbourSources } from './sources.ts';
 import { nodeWhy, podWhy, serviceWhy, type WhyOptions } from './why.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -24,7 +24,7 @@ import { CycleState, Status, type PodInfo, type PostFilterResult } from './frame
 import { newPodInfo } from './framework/node-info.ts';
 import type { podWrites } from './pod-writes.ts';
 import type { QueuedPodInfo, SchedulingQueue } from './queue.ts';
-import type { Explanation } from './schedule-one.ts';
+import type { Explanation } from './explanation.ts';
 
 /** What the two handlers read and write; scheduler.ts builds it once. */
 export interface BindingCycleDeps {

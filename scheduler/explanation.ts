@@ -13,10 +13,83 @@
 //           "crane: default/besu-3 -> node-2, fullest ship that fits: score 87; node-1 filtered: Insufficient memory"
 // SKIPPED   Nothing; the compact annotation keeps the 3 best nodes and names at most 10 nodes per reason.
 
-import type { Explanation } from './schedule-one.ts';
+import type { Framework } from './framework/framework.ts';
+import type { PodInfo, Snapshot, Status } from './framework/interfaces.ts';
 
 /** Where the compact explanation goes on the pod. */
 export const SCHEDULING_RESULT_ANNOTATION = 'scheduler.harbour-k8s.dev/result';
+
+// ## The decision, kept whole
+// scheduleOne (schedule-one.ts) starts from an empty explanation and fills it in as it goes.
+
+/** Everything one attempt decided, for the annotation, the HTTP endpoint and the log line. */
+export interface Explanation {
+  pod: string;
+  uid: string;
+  profile: string;
+  /** When the attempt ran (RFC 3339), if the caller said. */
+  time?: string;
+  /** Every node of the snapshot, in evaluation order. */
+  nodes: readonly string[];
+  /** The profile's Filter plugins in order. */
+  filterPlugins: readonly string[];
+  /** Filter plugins whose PreFilter said Skip: they passed every node without running. */
+  skippedFilters: readonly string[];
+  /** A PreFilter rejection, which applies to every node. */
+  preFilter: Status | null;
+  /** Per node: index into filterPlugins of the plugin that rejected it, or -1 (passed). */
+  failedAt: Int16Array;
+  /** Per node: the rejecting status, or null. */
+  failures: (Status | null)[];
+  /** Indices (into nodes) of the nodes that passed every filter. */
+  feasible: Int32Array;
+  /** The profile's Score plugins, weights, and how the ships analogy says "high score". */
+  scorePlugins: readonly { name: string; weight: number; words?: string }[];
+  skippedScores: readonly string[];
+  /** Per score plugin, per feasible node: the score before NormalizeScore. */
+  rawScores: Int32Array[];
+  /** Per score plugin, per feasible node: after NormalizeScore, before the weight (0-100). */
+  scores: Int32Array[];
+  /** Per feasible node: sum of score x weight. */
+  totals: Float64Array;
+  /** The chosen node, or null. */
+  selected: string | null;
+  /** How many feasible nodes shared the top total. */
+  tiedAtTop: number;
+  /** The FailedScheduling message when no node was chosen, else "". */
+  message: string;
+  /** What PostFilter (preemption) concluded, when it ran. */
+  postFilter: { message: string; nominatedNodeName?: string; victims?: string[] } | null;
+}
+
+/** An explanation with nothing decided yet: every node unfiltered, no scores. */
+export function emptyExplanation(fw: Framework, snapshot: Snapshot, pod: PodInfo, now?: string): Explanation {
+  const n = snapshot.nodeInfos.length;
+  return {
+    pod: pod.key,
+    uid: pod.uid,
+    profile: fw.profileName,
+    time: now,
+    nodes: snapshot.nodeNames,
+    filterPlugins: fw.filterPlugins.map((p) => p.name),
+    skippedFilters: [],
+    preFilter: null,
+    failedAt: new Int16Array(n).fill(-1),
+    failures: new Array<Status | null>(n).fill(null),
+    feasible: new Int32Array(0),
+    scorePlugins: fw.scorePlugins.map((p, i) => ({ name: p.name, weight: fw.scoreWeights[i]!, words: p.shipsWords })),
+    skippedScores: [],
+    rawScores: [],
+    scores: [],
+    totals: new Float64Array(0),
+    selected: null,
+    tiedAtTop: 0,
+    message: '',
+    postFilter: null,
+  };
+}
+
+// ## Three ways to show it
 
 /** A filter verdict as the simulator writes it: "passed", the reasons, "skipped" (PreFilter said so), or "not run". */
 function verdict(ex: Explanation, node: number, plugin: number): string {

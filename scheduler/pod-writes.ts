@@ -18,7 +18,7 @@ import type { EventRecorder } from '../client/events.ts';
 import type { KubeClient } from '../client/rest.ts';
 import { explanationAnnotation, SCHEDULING_RESULT_ANNOTATION } from './explanation.ts';
 import type { PostFilterResult } from './framework/interfaces.ts';
-import type { Explanation } from './schedule-one.ts';
+import type { Explanation } from './explanation.ts';
 
 export interface PodWritesDeps {
   client: Pick<KubeClient, 'patch' | 'delete'>;

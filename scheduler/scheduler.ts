@@ -1,28 +1,21 @@
 // kube-scheduler: the cranes
 // ==========================
-// CONCEPT   A loop: take the most important pending pod from the queue, run one scheduling cycle
-//           for it against the cache's snapshot (schedule-one.ts), and then either
-//           - assume it on the chosen node and bind it *in the background* (POST pods/binding),
-//             so the next pod is already being scheduled while the apiserver answers; or
-//           - record why it fits nowhere: a FailedScheduling event, the PodScheduled=False
-//             condition on pods/status, and back into the queue to wait for a helpful change.
-//           (Both outcomes are in binding-cycle.ts; this file wires the parts and runs the loop.)
+// CONCEPT   startScheduler wires the parts of kube-scheduler together and nothing more:
+//           - profiles become frameworks; the cache and the queue are fed by pod and node
+//             informers (event-handlers.ts);
+//           - the scheduling loop (scheduling-loop.ts) takes the most important pending pod, runs
+//             one scheduling cycle for it (schedule-one.ts), and either assumes and binds it in
+//             the background or records why it fits nowhere (both in binding-cycle.ts);
+//           - with --leader-elect only the holder of the kube-system/kube-scheduler Lease runs that
+//             loop (leading.ts); the others keep their caches warm.
 //           Every attempt leaves an explanation on the pod (annotation) and on our HTTP endpoint.
-//           With --leader-elect, replicas compete for the kube-system/kube-scheduler Lease and
-//           only the leader runs the loop; the others keep their caches warm.
-// REAL K8S  pkg/scheduler/scheduler.go (New, Run), pkg/scheduler/schedule_one.go (ScheduleOne,
-//           schedulingCycle, bindingCycle, handleSchedulingFailure, updatePod),
-//           cmd/kube-scheduler/app/server.go (leader election) (v1.32)
+// REAL K8S  pkg/scheduler/scheduler.go (New, Run), cmd/kube-scheduler/app/server.go (Run) (v1.32)
 // SHIPS     The cranes: pick the next container, choose a ship, radio the harbour master.
 // EXAMPLE   const s = await startScheduler({ kubeconfig: "kubeconfig", port: 0 });
 //           // ... pods get bound ...
 //           await fetch(`${s.url}/explanations/default/besu-0`); await s.stop();
 // SKIPPED   extenders, Reserve/Permit/PreBind plugins, nominated-pod accounting in filters,
 //           metrics, client QPS limits (we cap bindings in flight instead).
-//
-// REAL WORLD kube-scheduler exits when it loses leadership and lets its supervisor restart it. We
-// keep running and compete again, which is equivalent here: our caches come from informers that
-// never stopped.
 
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -30,18 +23,18 @@ import type { Pod } from '../api/types.ts';
 import { realClock, type Clock } from '../client/clock.ts';
 import { EventRecorder } from '../client/events.ts';
 import { InformerFactory } from '../client/informer-factory.ts';
-import { LeaderElector } from '../client/leader-election.ts';
 import { KubeClient } from '../client/rest.ts';
 import { SchedulerCache } from './cache.ts';
 import { addAllEventHandlers } from './event-handlers.ts';
-import { shipsLogLine } from './explanation.ts';
 import { Framework } from './framework/framework.ts';
-import type { PodInfo } from './framework/interfaces.ts';
 import { builtinProfiles, type Profile } from './framework/profiles.ts';
 import { inTreeRegistry, type Registry } from './framework/registry.ts';
 import { newBindingCycle } from './binding-cycle.ts';
-import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
-import { frameworkForPod, scheduleOne, type Explanation } from './schedule-one.ts';
+import type { Explanation } from './explanation.ts';
+import { startLeading } from './leading.ts';
+import { SchedulingQueue } from './queue.ts';
+import { frameworkForPod } from './schedule-one.ts';
+import { newSchedulingLoop } from './scheduling-loop.ts';
 import { startSchedulerServer } from './server.ts';
 import { podWrites } from './pod-writes.ts';
 
@@ -97,10 +90,6 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** kube-scheduler's defaults for --leader-elect-* (seconds). */
-const LEASE = { duration: 15, renewDeadline: 10, retryPeriod: 2 };
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Starts informers, waits for their first sync, then schedules (when leading). */
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const clock = options.clock ?? options.client?.clock ?? realClock(options.timeScale ?? 1);
@@ -142,98 +131,18 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   // Every write is best-effort: a failure is logged, the loop goes on.
   const warn = (what: string) => (e: unknown) => log(`scheduler: ${what}: ${e instanceof Error ? e.message : String(e)}`);
   const writes = podWrites({ client, clock, recorder, warn });
-  const { bindingCycle, handleSchedulingFailure } = newBindingCycle({ cache, queue, pods, recorder, writes, annotate, log });
+  const cycles = newBindingCycle({ cache, queue, pods, recorder, writes, annotate, log });
 
-  // ## The scheduling loop
-  const inFlight = new Set<Promise<void>>();
-  const scheduleNext = (q: QueuedPodInfo, cycle: number) => {
-    const pod = q.podInfo.pod;
-    const fw = frameworkForPod(frameworks, pod);
-    // skipPodSchedule: being deleted, or already assumed (an update re-queued it meanwhile).
-    if (!fw || pod.metadata.deletionTimestamp || cache.isAssumedPod(q.podInfo.uid)) return queue.done(q.podInfo.uid);
-    const result = scheduleOne(fw, cache.snapshot(), q.podInfo, { random: options.random, now: clock.nowISO() });
-    remember(result.explanation);
-    log(shipsLogLine(result.explanation));
-    if (result.node === null) {
-      return handleSchedulingFailure(q, cycle, result.status!, result.explanation, result.unschedulablePlugins, result.nominated);
-    }
-    // Assume before binding: from now on the pod counts against the node for every next cycle.
-    let assumed: PodInfo;
-    try {
-      assumed = cache.assumePod(q.podInfo, result.node);
-    } catch (err) {
-      warn(`assuming ${q.podInfo.key}`)(err);
-      return queue.done(q.podInfo.uid);
-    }
-    const binding = bindingCycle(fw, q, cycle, assumed, result.node, result.explanation)
-      .catch(warn(`binding ${q.podInfo.key}`))
-      .finally(() => inFlight.delete(binding));
-    inFlight.add(binding);
-  };
-
-  // @doc: scheduler-loop
-  const run = async (signal: AbortSignal) => {
-    while (!signal.aborted) {
-      const q = await queue.next();
-      if (!q) return;
-      const cycle = queue.schedulingCycle;
-      if (signal.aborted) {
-        // Leadership ended between pop and work: hand the pod back untouched.
-        queue.done(q.podInfo.uid);
-        queue.add(q.podInfo.pod);
-        return;
-      }
-      try {
-        scheduleNext(q, cycle);
-      } catch (err) {
-        warn(`scheduling ${q.podInfo.key}`)(err);
-        queue.done(q.podInfo.uid);
-      }
-      if (inFlight.size >= (options.maxInFlightBinds ?? 64)) await Promise.race(inFlight);
-      // scheduleOne is synchronous; let watch events and HTTP requests in between pods.
-      await yieldToEventLoop();
-    }
-  };
-
-  // ## Leading
-  let stopped = false;
-  let leading = !options.leaderElect;
-  let elector: LeaderElector | undefined;
-  const direct = new AbortController();
-  const loopDone = options.leaderElect
-    ? (async () => {
-        while (!stopped) {
-          elector = new LeaderElector({
-            client,
-            clock,
-            name: 'kube-scheduler',
-            namespace: 'kube-system',
-            identity,
-            leaseDurationSeconds: options.leaseDurationSeconds ?? LEASE.duration,
-            renewDeadlineSeconds: options.renewDeadlineSeconds ?? LEASE.renewDeadline,
-            retryPeriodSeconds: options.retryPeriodSeconds ?? LEASE.retryPeriod,
-            log,
-            onStartedLeading: (signal) => {
-              leading = true;
-              log(`scheduler: ${identity} is now the leader`);
-              void run(signal);
-            },
-            onStoppedLeading: () => {
-              leading = false;
-              log(`scheduler: ${identity} stopped leading`);
-            },
-          });
-          await elector.run();
-        }
-      })()
-    : run(direct.signal);
+  // ## The scheduling loop (scheduling-loop.ts), run while we lead (leading.ts)
+  const loop = newSchedulingLoop({ frameworks, cache, queue, clock, cycles, remember, warn, log, random: options.random, maxInFlightBinds: options.maxInFlightBinds });
+  const leading = startLeading({ ...options, client, clock, identity, log }, loop.run);
 
   // ## The endpoint
   const endpoint = options.port === undefined ? undefined : await startSchedulerServer({
     explanation: (key) => explanations.get(key),
     explanations: () => [...explanations.values()],
     pending: () => queue.pendingPods(),
-    isLeader: () => leading,
+    isLeader: leading.isLeader,
   }, options.port, options.address);
 
   log(`scheduler: ${identity} started with profiles ${[...frameworks.keys()].join(', ')}${options.leaderElect ? ', leader election on' : ''}`);
@@ -242,15 +151,13 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     url: endpoint?.url,
     cache,
     queue,
-    isLeader: () => leading,
+    isLeader: leading.isLeader,
     explanation: (key) => explanations.get(key),
     async stop() {
-      stopped = true;
-      direct.abort();
-      await elector?.stop({ release: true });
+      await leading.stop();
       queue.close();
-      await loopDone.catch(() => undefined);
-      await Promise.allSettled([...inFlight]);
+      await leading.done.catch(() => undefined);
+      await Promise.allSettled([...loop.inFlight]);
       unhook();
       factory.stop();
       await recorder.flush();

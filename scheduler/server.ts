@@ -14,7 +14,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { explanationToJSON } from './explanation.ts';
 import type { PendingPods } from './queue.ts';
-import type { Explanation } from './schedule-one.ts';
+import type { Explanation } from './explanation.ts';
 
 export interface SchedulerServerDeps {
   explanation(key: string): Explanation | undefined;

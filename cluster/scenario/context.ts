@@ -2,10 +2,9 @@
 // ==============================================================================
 // CONCEPT   `s` in a scenario body. Every verb either reads the cluster (through the apiserver, or
 //           a Besu pod's JSON-RPC), acts on it (apply, delete, chaos) or waits for it (until,
-//           holds, sleep), and says so on the timeline. Waiting is polling, every 200 ms of wall
-//           time, with deadlines in Kubernetes time scaled to the wall clock plus a fixed slack
-//           (processes take real seconds to start whatever the time scale). A failure anywhere
-//           becomes a StepFailure naming the step it happened in.
+//           holds, sleep), and says so on the timeline. Waiting is polling, with deadlines in
+//           Kubernetes time (polling.ts); predictions pause for the class (prediction.ts). A
+//           failure anywhere becomes a StepFailure naming the step it happened in (step-failure.ts).
 // REAL K8S  test/e2e/framework (wait.PollUntilContextTimeout, framework.ExpectNoError); kubectl's
 //           create for apply.
 // SHIPS     The instructor's hands and eyes during the lesson.
@@ -14,7 +13,6 @@
 // SKIPPED   server-side apply: `apply` creates (a scenario starts in a fresh namespace).
 
 import { execFile } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { parseAllDocuments } from 'yaml';
 import type { Event, KubeObject, Node, Pod } from '../../api/types.ts';
 import { realClock } from '../../client/clock.ts';
@@ -23,24 +21,11 @@ import type { KubeClient } from '../../client/rest.ts';
 import type { Chaos } from '../chaos/chaos.ts';
 import { parseDuration } from '../chaos/timings.ts';
 import type { Check, EventFilter, Prediction, ScenarioContext } from './api.ts';
+import { Poller } from './polling.ts';
+import { predict } from './prediction.ts';
 import { eventTime, explainPlacement, kubectlCacheDir, matchesEvent, postOnce } from './probes.ts';
+import { StepFailure } from './step-failure.ts';
 import { kubernetesSpan, type Timeline } from './timeline.ts';
-
-/** A failure, with the step it happened in. */
-export class StepFailure extends Error {
-  constructor(readonly step: string, message: string) {
-    super(message);
-    this.name = 'StepFailure';
-  }
-}
-
-/** Thrown by a check to say "not yet, because ..."; the last reason shows if the wait times out. */
-export class NotYet extends Error {}
-
-/** @example throw notYet(`node-2 is still ${readyStatus(node)}`) */
-export function notYet(reason: string): NotYet {
-  return new NotYet(reason);
-}
 
 export interface ContextOptions {
   ns: string;
@@ -57,8 +42,6 @@ export interface ContextOptions {
   input?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
-const POLL_MS = 200;
-
 export class Context implements ScenarioContext {
   readonly ns: string;
   readonly chaos: Chaos;
@@ -68,6 +51,7 @@ export class Context implements ScenarioContext {
   /** The step running now (named in failures). */
   current = '(before the first step)';
   private readonly t: Timeline;
+  private readonly poller: Poller;
   private stepCount = 0;
 
   constructor(private readonly options: ContextOptions) {
@@ -77,12 +61,13 @@ export class Context implements ScenarioContext {
     this.timeScale = options.chaos.timeScale;
     this.ships = options.chaos.harbour.ships.map(({ name, ip, cpu, memory }) => ({ name, ip, cpu, memory }));
     this.t = options.timeline;
+    this.poller = new Poller({ timeline: this.t, timeScale: this.timeScale, slackMs: options.slackMs, signal: options.signal, currentStep: () => this.current });
   }
 
   // ## Narration
 
   async step<T>(title: string, fn: () => Promise<T> | T): Promise<T> {
-    this.checkInterrupted();
+    this.poller.checkInterrupted();
     this.current = `${++this.stepCount}. ${title}`;
     this.t.line('\u25b6', `Step ${this.current}`);
     try {
@@ -97,31 +82,8 @@ export class Context implements ScenarioContext {
     this.t.line(' ', text, 2);
   }
 
-  async predict(question: string, choices?: readonly string[]): Promise<Prediction> {
-    this.t.line('?', `PREDICT: ${question}${choices?.length ? `  [${choices.join(' | ')}]` : ''}`, 2);
-    const guess = await this.ask();
-    const t = this.t;
-    return {
-      question, guess,
-      reveal(answer: string, why?: string) {
-        const verdict = guess ? (guess.trim().toLowerCase() === answer.toLowerCase() ? ` (you said ${guess}: right!)` : ` (you said ${guess})`) : '';
-        t.line('!', `REVEAL: ${answer}${verdict}`, 2);
-        if (why) t.detail(why);
-      },
-    };
-  }
-
-  private async ask(): Promise<string | undefined> {
-    const input = this.options.input ?? process.stdin;
-    if (this.options.pause === false) return undefined;
-    if (!input.isTTY) {
-      this.t.detail('(not a terminal, so no pause: run with a terminal to discuss, or pass --no-pause to silence this)');
-      return undefined;
-    }
-    const rl = createInterface({ input, output: process.stdout });
-    const answer = await new Promise<string>((resolve) => rl.question('      discuss, then type a guess or just press Enter to reveal > ', resolve));
-    rl.close();
-    return answer.trim() || undefined;
+  predict(question: string, choices?: readonly string[]): Promise<Prediction> {
+    return predict({ timeline: this.t, pause: this.options.pause, input: this.options.input }, question, choices);
   }
 
   // ## Acting
@@ -147,43 +109,12 @@ export class Context implements ScenarioContext {
 
   // ## Waiting
 
-  async until<T>(what: string, check: Check<T>, within: string | number): Promise<T> {
-    const started = Date.now();
-    const deadline = started + this.wall(within) + this.slack();
-    let last = '';
-    for (;;) {
-      try {
-        const value = await check();
-        if (value) {
-          this.t.line('\u2714', `${what} (after ${this.span(started)})`, 2);
-          return value as T;
-        }
-        last = value === false || value == null ? '' : String(value);
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      if (Date.now() >= deadline) {
-        throw new StepFailure(this.current, `timed out after ${this.span(started)} waiting for: ${what} (allowed ${this.allowed(within)})${last ? `; last seen: ${last}` : ''}`);
-      }
-      await this.pause();
-    }
+  until<T>(what: string, check: Check<T>, within: string | number): Promise<T> {
+    return this.poller.until(what, check, within);
   }
 
-  async holds(what: string, check: Check<unknown>, during: string | number): Promise<void> {
-    const started = Date.now();
-    const end = started + this.wall(during);
-    do {
-      let reason = '';
-      let ok = false;
-      try {
-        ok = Boolean(await check());
-      } catch (err) {
-        reason = (err as Error).message;
-      }
-      if (!ok) throw new StepFailure(this.current, `expected "${what}" to hold for ${kubernetesSpan(parseDuration(during) / 1000)} (k8s), but it stopped after ${this.span(started)}${reason ? `: ${reason}` : ''}`);
-      await this.pause();
-    } while (Date.now() < end);
-    this.t.line('\u2714', `${what} (held for ${this.span(started)})`, 2);
+  holds(what: string, check: Check<unknown>, during: string | number): Promise<void> {
+    return this.poller.holds(what, check, during);
   }
 
   assert(ok: unknown, what: string): void {
@@ -255,37 +186,10 @@ export class Context implements ScenarioContext {
 
   // ## Plumbing
 
-  /** Waits one poll interval; fails at once if the run was interrupted meanwhile. */
-  private async pause(): Promise<void> {
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    this.checkInterrupted();
-  }
-
-  private checkInterrupted(): void {
-    if (this.options.signal?.aborted) throw new StepFailure(this.current, 'interrupted (Ctrl-C)');
-  }
-
   private async rpcURL(target: Pod | string): Promise<string> {
     if (typeof target === 'string' && /^https?:\/\//.test(target)) return target;
     const pod = typeof target === 'string' ? await this.pod(target) : target;
     if (!pod.status?.podIP) throw new Error(`pod ${pod.metadata.name} has no IP yet`);
     return `http://${pod.status.podIP}:8545`;
-  }
-
-  private wall(duration: string | number): number {
-    return parseDuration(duration) * this.timeScale;
-  }
-
-  private slack(): number {
-    return this.options.slackMs ?? 15_000;
-  }
-
-  private allowed(within: string | number): string {
-    return `${kubernetesSpan(parseDuration(within) / 1000)} k8s = ${(this.wall(within) / 1000).toFixed(1)} s + ${(this.slack() / 1000).toFixed(0)} s slack`;
-  }
-
-  private span(since: number): string {
-    const wall = (Date.now() - since) / 1000;
-    return `${wall.toFixed(1)} s, k8s ${kubernetesSpan(wall / this.timeScale)}`;
   }
 }

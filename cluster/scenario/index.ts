@@ -9,7 +9,7 @@
 // SKIPPED   nothing: everything else lives on the context `s`.
 
 export { scenario, type Scenario, type ScenarioContext, type ScenarioMeta, type Prediction, type EventFilter } from './api.ts';
-export { notYet } from './context.ts';
+export { notYet } from './step-failure.ts';
 export {
   isReady, isActive, readyStatus, nodeReady, hasTaint, restarts, waitingReason, requested, fullestThatFits, fillAfter, fillText,
 } from './helpers.ts';

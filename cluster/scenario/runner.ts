@@ -20,7 +20,8 @@ import { LauncherControl } from '../chaos/control.ts';
 import { realClock } from '../../client/clock.ts';
 import { KubeClient } from '../../client/rest.ts';
 import type { Scenario } from './api.ts';
-import { Context, StepFailure } from './context.ts';
+import { Context } from './context.ts';
+import { StepFailure } from './step-failure.ts';
 import { attachHarbour, freshHarbour, prepareNamespace, removeNamespace, restoreBaseline, takeBaseline, type HarbourHandle } from './harbour.ts';
 import { Timeline, wrap } from './timeline.ts';
 

@@ -1,9 +1,9 @@
 // Fake informer sources for the dashboard's tests: a Map, handlers, and resourceVersions that
-// count up like etcd revisions. The model cannot tell them from real informers (model.ts Source).
+// count up like etcd revisions. The model cannot tell them from real informers (dashboard/sources.ts Source).
 import type { Endpoints, Event, KubeObject, Lease, Node, Pod, PodPhase, ReplicationController, Service } from '../../api/types.ts';
 import type { EventHandlers } from '../../client/informer.ts';
 import { objectKey } from '../../client/resources.ts';
-import type { HarbourSources, Source } from '../../dashboard/model.ts';
+import type { HarbourSources, Source } from '../../dashboard/sources.ts';
 
 /** The one revision counter all fake sources share, like etcd's. */
 export const revision = { value: 100 };

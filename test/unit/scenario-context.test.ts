@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../api/types.ts';
 import type { Chaos } from '../../cluster/chaos/chaos.ts';
-import { Context, notYet, StepFailure } from '../../cluster/scenario/context.ts';
+import { Context } from '../../cluster/scenario/context.ts';
+import { notYet, StepFailure } from '../../cluster/scenario/step-failure.ts';
 import { fullestThatFits, isReady } from '../../cluster/scenario/helpers.ts';
 import { scenario } from '../../cluster/scenario/api.ts';
 import { explainPlacement } from '../../cluster/scenario/probes.ts';

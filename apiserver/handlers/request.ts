@@ -22,6 +22,8 @@ import type { RegistryStore } from '../registry/store.ts';
 import type { ResourceDef } from '../registry/strategy.ts';
 import { decodeProtobuf, ProtobufError, PROTOBUF_MEDIA_TYPE, UnsupportedKindError } from '../protobuf/decode.ts';
 import { badRequest, cause, failure, invalid, unsupportedMediaType } from '../status.ts';
+import { checkTypes } from '../schema/types.ts';
+import { zeroNulls } from '../schema/nulls.ts';
 
 export interface RequestInfo {
   def: ResourceDef;
@@ -205,13 +207,18 @@ export function asObjectOf(def: ResourceDef, body: unknown, expectKind = def.kin
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
   }
-  if (obj.metadata === undefined) obj.metadata = {};
-  if (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) {
+  // Go decodes into a typed struct: a value of the wrong JSON type fails here with 400.
+  checkTypes(expectKind, body);
+  zeroNulls(expectKind, body);
+  // `null` decodes as Go's zero value: no metadata, or an empty name, is the same as none.
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) {
     throw badRequest('metadata must be a JSON object');
   }
   for (const f of ['name', 'namespace', 'generateName', 'resourceVersion', 'uid'] as const) {
     const v = obj.metadata[f];
-    if (v !== undefined && typeof v !== 'string') throw badRequest(`metadata.${f} must be a string, got ${JSON.stringify(v)}`);
+    if (v === null) delete obj.metadata[f];
+    else if (v !== undefined && typeof v !== 'string') throw badRequest(`metadata.${f} must be a string, got ${JSON.stringify(v)}`);
   }
   return obj;
 }

@@ -20,6 +20,7 @@ import { withTypeMeta } from '../registry/store.ts';
 import { etcdKey, etcdPrefix, type ResourceDef } from '../registry/strategy.ts';
 import { badRequest, failure, methodNotAllowed, success, unsupportedMediaType } from '../status.ts';
 import { checkStrictFields } from '../schema/strict.ts';
+import { checkPatchedObject } from '../schema/patched.ts';
 import { listPage, type Page } from './paging.ts';
 import { render, renderList, type OutputFormat } from './output.ts';
 import { asObjectOf, decodeBody, hasBody, mediaType, parseListOptions, parseResourceVersion, selects, type RequestInfo } from './request.ts';
@@ -112,13 +113,19 @@ export function patcher(call: Call, kind: string): (current: unknown) => unknown
     throw unsupportedMediaType(mediaType(call.contentType) || '(none)');
   }
   const patch = decodeBody(call.rawBody, 'application/json');
+  const strict = q(call, 'fieldValidation') === 'Strict';
   return (current) => {
+    let patched: unknown;
     try {
-      return applyPatch(type, current, patch, kind);
+      patched = applyPatch(type, current, patch, kind);
     } catch (err) {
       if (!(err instanceof PatchError)) throw err;
       throw err.code === 400 ? badRequest(err.message) : failure(422, 'Invalid', err.message);
     }
+    // The patched object is decoded into the Go type: a wrong type, or an unknown field under
+    // Strict, is a 422 on "patch" (patch.go), not the 400 a create or update body gets.
+    checkPatchedObject(kind, patched, { type, patch, strict });
+    return patched;
   };
 }
 
@@ -128,7 +135,6 @@ export async function patch(store: RegistryStore, call: Call): Promise<Reply> {
   const updated = await store.guaranteedUpdate(def, namespace, name!, (current) => {
     const patched = asObjectOf(def, apply(current));
     if (patched.metadata.name !== name) throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
-    if (q(call, 'fieldValidation') === 'Strict') checkStrictFields(def.kind, patched);
     return subresource === 'status' ? store.applyStatusUpdate(current, patched) : store.applyUpdate(def, current, patched);
   }, patchPrecondition(call));
   await finishDeletionIfDone(store, def, updated);

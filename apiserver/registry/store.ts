@@ -214,16 +214,18 @@ export class RegistryStore {
 }
 
 /**
- * Strategies assume each field has its Go type (a list where a list belongs). Kubernetes refuses a
- * wrong type while decoding, before any strategy runs: 400 "cannot unmarshal string into Go struct
- * field ...". We have no typed decoder, so a TypeError from defaulting or validation means the same.
+ * A safety net. Values of the wrong JSON type are refused while decoding (schema/types.ts, with
+ * Go's "cannot unmarshal string into Go struct field ..."), before any strategy runs. What can
+ * still reach a strategy is what Go accepts but our strategies may trip on: `null` (Go's zero
+ * value, e.g. `"spec": null`) and untyped fields of kinds whose tables use `scalar` leaves. A
+ * TypeError from defaulting or validation is then still the client's 400, never a 500.
  */
 function wrongTypeIsBadRequest<T>(def: ResourceDef, run: () => T): T {
   try {
     return run();
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
-    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: a field has the wrong JSON type, e.g. a string where a list or object belongs (${err.message})`);
+    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: a field is null or has a JSON type this simulator cannot use (${err.message})`);
   }
 }
 

@@ -8,142 +8,166 @@
 //           PodTemplateSpec, PodStatus, ContainerStatus.
 // SHIPS     The whole loading plan for one ship's berth: what goes aboard and where it may sail.
 // EXAMPLE   podSpec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
-//             .nodeSelectorTerms[0].matchExpressions[0] => { key, operator, values }
+//             .nodeSelectorTerms[0].matchExpressions[0] => { key: str, operator, values: strings }
 // SKIPPED   The inside of each of the 31 volume sources (we check the source's name, e.g.
-//           `emptyDir`, not its fields); fields added after v1.32 (hostnameOverride, ...).
+//           `emptyDir`, and that it is an object, not its fields); fields added after v1.32.
 
 import { container, ephemeralContainer, podSecurityContext, resourceRequirements } from './container-fields.ts';
 import { labelSelector, objectMeta } from './meta-fields.ts';
-import { freeMap, listOf, namesOnly, scalar, scalars, type Fields } from './shape.ts';
+import {
+  bool, int32, int64, listOf, named, opaque, resourceList, str, stringMap, strings, struct, time, type Fields,
+} from './shape.ts';
 
 // ## Volumes
 // A Volume is a name plus one VolumeSource, embedded inline: `{ name, configMap: {...} }`.
-// We list every source so `emptydir` or `configmap` is caught, and leave each source's own
-// fields unchecked: thirty-one small structs are not worth their lines here.
-/** core/v1 Volume with the names of all VolumeSource members. */
-export const volume: Fields = {
-  name: scalar,
-  ...namesOnly('hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs'),
-  ...namesOnly('iscsi', 'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker'),
-  ...namesOnly('downwardAPI', 'fc', 'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk'),
-  ...namesOnly('photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral'),
-  ...namesOnly('image'),
+// We list every source so `emptydir` or `configmap` is caught, and check only that each is an
+// object (Go's *EmptyDirVolumeSource and so on): thirty-one small structs are not worth their lines.
+const volumeSources: Record<string, string> = {
+  hostPath: 'HostPath', emptyDir: 'EmptyDir', gcePersistentDisk: 'GCEPersistentDisk', awsElasticBlockStore: 'AWSElasticBlockStore',
+  gitRepo: 'GitRepo', secret: 'Secret', nfs: 'NFS', iscsi: 'ISCSI', glusterfs: 'Glusterfs', persistentVolumeClaim: 'PersistentVolumeClaim',
+  rbd: 'RBD', flexVolume: 'Flex', cinder: 'Cinder', cephfs: 'CephFS', flocker: 'Flocker', downwardAPI: 'DownwardAPI', fc: 'FC',
+  azureFile: 'AzureFile', configMap: 'ConfigMap', vsphereVolume: 'VsphereVirtualDisk', quobyte: 'Quobyte', azureDisk: 'AzureDisk',
+  photonPersistentDisk: 'PhotonPersistentDisk', projected: 'Projected', portworxVolume: 'Portworx', scaleIO: 'ScaleIO',
+  storageos: 'StorageOS', csi: 'CSI', ephemeral: 'Ephemeral', image: 'Image',
 };
+
+/** core/v1 Volume with all VolumeSource members (`emptyDir` is a *v1.EmptyDirVolumeSource). */
+export const volume: Fields = struct('Volume', {
+  name: str,
+  ...Object.fromEntries(Object.entries(volumeSources).map(([json, go]) => [json, opaque(`v1.${go}VolumeSource`)])),
+});
 
 // ## Affinity
-const nodeSelectorRequirement = scalars('key', 'operator', 'values');
-const nodeSelectorTerm: Fields = {
+const nodeSelectorRequirement = struct('NodeSelectorRequirement', { key: str, operator: named('v1.NodeSelectorOperator'), values: strings });
+const nodeSelectorTerm: Fields = struct('NodeSelectorTerm', {
   matchExpressions: listOf(nodeSelectorRequirement),
   matchFields: listOf(nodeSelectorRequirement),
-};
-const podAffinityTerm: Fields = {
+});
+const podAffinityTerm: Fields = struct('PodAffinityTerm', {
   labelSelector,
-  namespaces: scalar,
-  topologyKey: scalar,
+  namespaces: strings,
+  topologyKey: str,
   namespaceSelector: labelSelector,
-  ...scalars('matchLabelKeys', 'mismatchLabelKeys'),
-};
-const podAffinity: Fields = {
+  matchLabelKeys: strings,
+  mismatchLabelKeys: strings,
+});
+// PodAffinity and PodAntiAffinity have the same fields but are two Go types.
+const podAffinityFields: Fields = {
   requiredDuringSchedulingIgnoredDuringExecution: listOf(podAffinityTerm),
-  preferredDuringSchedulingIgnoredDuringExecution: listOf({ weight: scalar, podAffinityTerm }),
+  preferredDuringSchedulingIgnoredDuringExecution: listOf(struct('WeightedPodAffinityTerm', { weight: int32, podAffinityTerm })),
 };
 
-/** core/v1 Affinity: node affinity, pod affinity and pod anti-affinity (the same shape). */
-export const affinity: Fields = {
-  nodeAffinity: {
-    requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: listOf(nodeSelectorTerm) },
-    preferredDuringSchedulingIgnoredDuringExecution: listOf({ weight: scalar, preference: nodeSelectorTerm }),
-  },
-  podAffinity,
-  podAntiAffinity: podAffinity,
-};
+/** core/v1 Affinity: node affinity, pod affinity and pod anti-affinity. */
+export const affinity: Fields = struct('Affinity', {
+  nodeAffinity: struct('NodeAffinity', {
+    requiredDuringSchedulingIgnoredDuringExecution: struct('NodeSelector', { nodeSelectorTerms: listOf(nodeSelectorTerm) }),
+    preferredDuringSchedulingIgnoredDuringExecution: listOf(struct('PreferredSchedulingTerm', { weight: int32, preference: nodeSelectorTerm })),
+  }),
+  podAffinity: struct('PodAffinity', { ...podAffinityFields }),
+  podAntiAffinity: struct('PodAntiAffinity', { ...podAffinityFields }),
+});
 
 // ## Spreading and DNS
-const topologySpreadConstraint: Fields = {
-  ...scalars('maxSkew', 'topologyKey', 'whenUnsatisfiable'),
+const topologySpreadConstraint: Fields = struct('TopologySpreadConstraint', {
+  maxSkew: int32, topologyKey: str, whenUnsatisfiable: named('v1.UnsatisfiableConstraintAction'),
   labelSelector,
-  ...scalars('minDomains', 'nodeAffinityPolicy', 'nodeTaintsPolicy', 'matchLabelKeys'),
-};
-const dnsConfig: Fields = {
-  ...scalars('nameservers', 'searches'),
-  options: listOf(scalars('name', 'value')),
-};
+  minDomains: int32, nodeAffinityPolicy: named('v1.NodeInclusionPolicy'), nodeTaintsPolicy: named('v1.NodeInclusionPolicy'),
+  matchLabelKeys: strings,
+});
+const dnsConfig: Fields = struct('PodDNSConfig', {
+  nameservers: strings,
+  searches: strings,
+  options: listOf(struct('PodDNSConfigOption', { name: str, value: str })),
+});
 
-/** core/v1 Toleration (taints are in node-fields; a Taint has no operator). */
-export const toleration: Fields = scalars('key', 'operator', 'value', 'effect', 'tolerationSeconds');
+/** core/v1 Toleration (taints are in known-fields; a Taint has no operator). */
+export const toleration: Fields = struct('Toleration', {
+  key: str, operator: named('v1.TolerationOperator'), value: str, effect: named('v1.TaintEffect'), tolerationSeconds: int64,
+});
 
 // ## PodSpec
 // @doc: schema-podspec
 /** core/v1 PodSpec: all 40 JSON fields of v1.32, in types.go order. */
-export const podSpec: Fields = {
+export const podSpec: Fields = struct('PodSpec', {
   volumes: listOf(volume),
   initContainers: listOf(container),
   containers: listOf(container),
   ephemeralContainers: listOf(ephemeralContainer),
-  ...scalars('restartPolicy', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'dnsPolicy'),
-  nodeSelector: freeMap,
-  ...scalars('serviceAccountName', 'serviceAccount', 'automountServiceAccountToken', 'nodeName'),
-  ...scalars('hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace'),
+  restartPolicy: named('v1.RestartPolicy'), terminationGracePeriodSeconds: int64, activeDeadlineSeconds: int64,
+  dnsPolicy: named('v1.DNSPolicy'),
+  nodeSelector: stringMap,
+  serviceAccountName: str, serviceAccount: str, automountServiceAccountToken: bool, nodeName: str,
+  hostNetwork: bool, hostPID: bool, hostIPC: bool, shareProcessNamespace: bool,
   securityContext: podSecurityContext,
-  imagePullSecrets: listOf(scalars('name')),
-  ...scalars('hostname', 'subdomain'),
+  imagePullSecrets: listOf(struct('LocalObjectReference', { name: str })),
+  hostname: str, subdomain: str,
   affinity,
-  schedulerName: scalar,
+  schedulerName: str,
   tolerations: listOf(toleration),
-  hostAliases: listOf(scalars('ip', 'hostnames')),
-  ...scalars('priorityClassName', 'priority'),
+  hostAliases: listOf(struct('HostAlias', { ip: str, hostnames: strings })),
+  priorityClassName: str, priority: int32,
   dnsConfig,
-  readinessGates: listOf(scalars('conditionType')),
-  ...scalars('runtimeClassName', 'enableServiceLinks', 'preemptionPolicy'),
-  overhead: freeMap,
+  readinessGates: listOf(struct('PodReadinessGate', { conditionType: named('v1.PodConditionType') })),
+  runtimeClassName: str, enableServiceLinks: bool, preemptionPolicy: named('v1.PreemptionPolicy'),
+  overhead: resourceList,
   topologySpreadConstraints: listOf(topologySpreadConstraint),
-  setHostnameAsFQDN: scalar,
-  os: scalars('name'),
-  hostUsers: scalar,
-  schedulingGates: listOf(scalars('name')),
-  resourceClaims: listOf(scalars('name', 'resourceClaimName', 'resourceClaimTemplateName')),
+  setHostnameAsFQDN: bool,
+  os: struct('PodOS', { name: named('v1.OSName') }),
+  hostUsers: bool,
+  schedulingGates: listOf(struct('PodSchedulingGate', { name: str })),
+  resourceClaims: listOf(struct('PodResourceClaim', { name: str, resourceClaimName: str, resourceClaimTemplateName: str })),
   // Pod-level resources: alpha in v1.32 (PodLevelResources), but the field is in the struct.
   resources: resourceRequirements,
-};
+});
 
 /** core/v1 PodTemplateSpec: metadata and spec only; no apiVersion or kind inside a template. */
-export const podTemplateSpec: Fields = { metadata: objectMeta, spec: podSpec };
+export const podTemplateSpec: Fields = struct('PodTemplateSpec', { metadata: objectMeta, spec: podSpec });
 
 // ## PodStatus
 // Users rarely write status, but `kubectl replace` of a fetched pod sends it back whole, and
 // the kubelet writes it, so it is checked too.
-const containerState: Fields = {
-  waiting: scalars('reason', 'message'),
-  running: scalars('startedAt'),
-  terminated: scalars('exitCode', 'signal', 'reason', 'message', 'startedAt', 'finishedAt', 'containerID'),
-};
+const containerState: Fields = struct('ContainerState', {
+  waiting: struct('ContainerStateWaiting', { reason: str, message: str }),
+  running: struct('ContainerStateRunning', { startedAt: time }),
+  terminated: struct('ContainerStateTerminated', {
+    exitCode: int32, signal: int32, reason: str, message: str, startedAt: time, finishedAt: time, containerID: str,
+  }),
+});
 
 /** core/v1 ContainerStatus. */
-export const containerStatus: Fields = {
-  name: scalar,
+export const containerStatus: Fields = struct('ContainerStatus', {
+  name: str,
   state: containerState,
   lastState: containerState,
-  ...scalars('ready', 'restartCount', 'image', 'imageID', 'containerID', 'started'),
-  allocatedResources: freeMap,
+  ready: bool, restartCount: int32, image: str, imageID: str, containerID: str, started: bool,
+  allocatedResources: resourceList,
   resources: resourceRequirements,
-  volumeMounts: listOf(scalars('name', 'mountPath', 'readOnly', 'recursiveReadOnly')),
-  user: { linux: scalars('uid', 'gid', 'supplementalGroups') },
-  allocatedResourcesStatus: listOf({ name: scalar, resources: listOf(scalars('resourceID', 'health')) }),
-};
+  volumeMounts: listOf(struct('VolumeMountStatus', { name: str, mountPath: str, readOnly: bool, recursiveReadOnly: named('v1.RecursiveReadOnlyMode') })),
+  user: struct('ContainerUser', { linux: struct('LinuxContainerUser', { uid: int64, gid: int64, supplementalGroups: listOf(int64) }) }),
+  allocatedResourcesStatus: listOf(struct('ResourceStatus', {
+    name: named('v1.ResourceName'),
+    resources: listOf(struct('ResourceHealth', { resourceID: named('v1.ResourceID'), health: named('v1.ResourceHealthStatus') })),
+  })),
+});
+
+const podCondition: Fields = struct('PodCondition', {
+  type: named('v1.PodConditionType'), status: named('v1.ConditionStatus'), lastProbeTime: time, lastTransitionTime: time,
+  reason: str, message: str,
+});
 
 /** core/v1 PodStatus. */
-export const podStatus: Fields = {
-  phase: scalar,
-  conditions: listOf(scalars('type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message')),
-  ...scalars('message', 'reason', 'nominatedNodeName', 'hostIP'),
-  hostIPs: listOf(scalars('ip')),
-  podIP: scalar,
-  podIPs: listOf(scalars('ip')),
-  startTime: scalar,
+export const podStatus: Fields = struct('PodStatus', {
+  phase: named('v1.PodPhase'),
+  conditions: listOf(podCondition),
+  message: str, reason: str, nominatedNodeName: str, hostIP: str,
+  hostIPs: listOf(struct('HostIP', { ip: str })),
+  podIP: str,
+  podIPs: listOf(struct('PodIP', { ip: str })),
+  startTime: time,
   initContainerStatuses: listOf(containerStatus),
   containerStatuses: listOf(containerStatus),
-  qosClass: scalar,
+  qosClass: named('v1.PodQOSClass'),
   ephemeralContainerStatuses: listOf(containerStatus),
-  resize: scalar,
-  resourceClaimStatuses: listOf(scalars('name', 'resourceClaimName')),
-};
+  resize: named('v1.PodResizeStatus'),
+  resourceClaimStatuses: listOf(struct('PodResourceClaimStatus', { name: str, resourceClaimName: str })),
+});

@@ -62,7 +62,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 // escape what Go escapes in ASCII (quotes, backslashes, control characters) so odd keys match.
 const goEscapes: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
 
-function goQuote(s: string): string {
+/** Go's strconv.Quote for ASCII text: `spec.foo` => `"spec.foo"`. */
+export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
     const code = ch.codePointAt(0)!;
@@ -111,8 +112,16 @@ export function strictDecodingMessage(errors: readonly string[]): string {
 export function checkStrictFields(kind: string, body: unknown): void {
   const errors = strictDecodingErrors(kind, body);
   if (errors.length === 0) return;
-  const version = versionOf(body);
-  throw badRequest(`${kind} in version ${goQuote(version)} cannot be handled as a ${kind}: ${strictDecodingMessage(errors)}`);
+  throw badRequest(cannotBeHandled(kind, body, strictDecodingMessage(errors)));
+}
+
+/**
+ * transformDecodeError's wording for a body that did not decode, strict or type error alike.
+ * @example cannotBeHandled('Pod', body, 'strict decoding error: ...')
+ *   // 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: ...'
+ */
+export function cannotBeHandled(kind: string, body: unknown, detail: string): string {
+  return `${kind} in version ${goQuote(versionOf(body))} cannot be handled as a ${kind}: ${detail}`;
 }
 
 function versionOf(body: unknown): string {
@@ -125,9 +134,9 @@ function versionOf(body: unknown): string {
 // - Duplicate keys: the real decoder also reports `duplicate field "metadata.name"`. To do that
 //   we would need the raw bytes and a JSON tokenizer instead of JSON.parse; a YAML body reaches
 //   the apiserver with its duplicates already turned into an error by YAMLToJSONStrict.
-// - PATCH words it differently: strict errors in a merge or strategic merge patch come back as
-//   422 Invalid, `patch: Invalid value: "...": strict decoding error: ...`, and server-side apply
-//   as 400 `error strict decoding YAML: ...`. Use strictDecodingErrors to build those.
+// - PATCH words it differently: strict errors in a JSON, merge or strategic merge patch come back
+//   as 422 Invalid, `patch: Invalid value: "...": strict decoding error: ...` (patched.ts builds
+//   that), and server-side apply as 400 `error strict decoding YAML: ...`.
 // - DELETE bodies (DeleteOptions) are decoded leniently: DELETE has no fieldValidation parameter.
 //   The DeleteOptions table exists for the `deleteOptions` inside an Eviction.
 // - `?fieldValidation=Warn` (the server default) keeps the request and sends each error back as

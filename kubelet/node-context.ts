@@ -8,10 +8,11 @@
 //           statusManager, recorder)
 // SHIPS     The ship's stores and crew, as one deckhand sees them.
 // EXAMPLE   ctx.event(pod, 'Normal', 'Pulling', 'Pulling image "nginx:1.25"')
-// SKIPPED   volume manager, secret/configmap managers, the PLEG.
+// SKIPPED   volume manager, the PLEG; `config` reads ConfigMaps and Secrets with a plain GET.
 
 import type { KubeObject, ObjectReference, Pod } from '../api/types.ts';
 import type { Clock } from '../client/clock.ts';
+import type { ConfigSource } from './container-env.ts';
 import type { ContainerBackoff } from './container-backoff.ts';
 import type { ImageManager } from './images.ts';
 import type { ContainerRuntime } from './runtime/runtime.ts';
@@ -25,6 +26,8 @@ export interface NodeContext {
   images: ImageManager;
   backoff: ContainerBackoff;
   status: Pick<StatusManager, 'setPodStatus' | 'requestDeletion'>;
+  /** Reads the ConfigMaps and Secrets a container's env names (the configmap and secret managers). */
+  config: ConfigSource;
   /** Records an Event (best effort, in the background). */
   event(object: KubeObject | ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string): void;
   /** A pod IP from the node's CIDR (waits until the node has one); undefined when the range is full. */

@@ -15,7 +15,9 @@
 import type { KubeObject, Node, ObjectReference, Pod } from '../api/types.ts';
 import type { Clock } from '../client/clock.ts';
 import { EventRecorder } from '../client/events.ts';
+import { isNotFound } from '../client/errors.ts';
 import type { KubeClient } from '../client/rest.ts';
+import type { ConfigSource } from './container-env.ts';
 import { ContainerBackoff, type ContainerBackoffOptions } from './container-backoff.ts';
 import { ImageManager, type ImagePullTiming } from './images.ts';
 import { PodIPAllocator } from './ipam.ts';
@@ -68,6 +70,7 @@ export class NodeKubelet implements NodeContext {
   readonly podWorkers: PodWorkers;
   readonly reporter: NodeStatusReporter;
   readonly lease: NodeLease;
+  readonly config: ConfigSource;
   private readonly recorder?: EventRecorder;
   private ipam?: PodIPAllocator;
   private cidrWaiters: (() => void)[] = [];
@@ -97,6 +100,12 @@ export class NodeKubelet implements NodeContext {
       leaseDurationSeconds: options.leaseDurationSeconds, onRenew: options.onHeartbeat, log: this.log,
     });
     if (options.podCIDR) this.setPodCIDR(options.podCIDR);
+    // The configmap and secret managers: a GET when a container starts ("Get" strategy).
+    const orNothing = <T>(read: Promise<T>) => read.catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    this.config = {
+      configMap: (ns, name) => orNothing(client.get('configmaps', name, ns)),
+      secret: (ns, name) => orNothing(client.get('secrets', name, ns)),
+    };
   }
 
   /** Registers the node, then starts the status reports and the heartbeat. */

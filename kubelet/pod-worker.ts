@@ -18,6 +18,7 @@
 //           changed, pod-level (sandbox) restarts.
 
 import type { Pod } from '../api/types.ts';
+import { makeEnvironmentVariables } from './container-env.ts';
 import { containerRef, initialRecord, markExited, podDesc, type ContainerRecord } from './container-record.ts';
 import { goDuration } from './container-backoff.ts';
 import { pulledMessage } from './images.ts';
@@ -27,6 +28,8 @@ import { ContainerProber, type ProbeKind } from './prober.ts';
 import type { ExitStatus, RunningContainer } from './runtime/runtime.ts';
 
 const MIN_GRACE_SECONDS = 2;
+/** The pod worker's retry after a failed sync (kubelet.go backOffPeriod), e.g. a missing ConfigMap. */
+const SYNC_RETRY_MS = 10_000;
 
 /** One pod's worker. Create it after admission, then call start(). */
 export class PodWorker {
@@ -101,11 +104,12 @@ export class PodWorker {
       ctx.event(ref, 'Warning', 'ErrImageNeverPull', (e as Error).message);
       return this.syncStatus();
     }
-    if (this.terminating) return;
+    const env = await this.containerEnv(rec);
+    if (this.terminating || !env) return;
     ctx.event(ref, 'Normal', 'Created', `Created container: ${rec.name}`);
     let instance: RunningContainer;
     try {
-      instance = await ctx.runtime.startContainer(this.pod, rec.spec, this.podIP!, (exit) => this.onExit(rec, instance, exit));
+      instance = await ctx.runtime.startContainer(this.pod, rec.spec, this.podIP!, (exit) => this.onExit(rec, instance, exit), env);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       ctx.event(ref, 'Warning', 'Failed', `Error: ${message}`);
@@ -121,6 +125,26 @@ export class PodWorker {
     ctx.event(ref, 'Normal', 'Started', `Started container ${rec.name}`);
     if (rec.spec.readinessProbe || rec.spec.livenessProbe) this.startProber(rec, instance);
     this.syncStatus();
+  }
+
+  // @doc: kubelet-create-container-config-error
+  // The env may name a ConfigMap or Secret that does not exist yet. The container then waits
+  // (CreateContainerConfigError) and the worker tries again after the sync back-off period.
+  private async containerEnv(rec: ContainerRecord): Promise<Record<string, string> | undefined> {
+    const where = { podIP: this.podIP, hostIP: this.ctx.nodeIP };
+    try {
+      return await makeEnvironmentVariables(this.pod, rec.spec, where, this.ctx.config, (reason, message) => this.ctx.event(this.pod, 'Warning', reason, message));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      rec.state = { waiting: { reason: 'CreateContainerConfigError', message } };
+      this.ctx.event(containerRef(this.pod, rec.name), 'Warning', 'Failed', `Error: ${message}`);
+      rec.restartTimer = this.ctx.clock.setTimeout(() => {
+        rec.restartTimer = undefined;
+        if (!this.terminating) void this.startContainer(rec);
+      }, SYNC_RETRY_MS);
+      this.syncStatus();
+      return undefined;
+    }
   }
 
   private startProber(rec: ContainerRecord, instance: RunningContainer): void {

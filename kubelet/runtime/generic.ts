@@ -13,7 +13,8 @@
 // EXAMPLE   command ["sh","-c","echo hi; sleep 2; exit 3"] => logs "hi", exits 3 ("Error") 2 s later
 //           args ["exit","1"]                              => exits 1 after a moment
 //           (no command)                                   => runs until stopped
-// SKIPPED   real shells: pipes, variables, conditionals (`&&` is read as `;`).
+// SKIPPED   real shells: pipes, conditionals (`&&` is read as `;`); of variables only `$VAR` and
+//           `${VAR}` in echo, from the container's env (so a ConfigMap's value shows in the log).
 
 import type { Timer } from '../../client/clock.ts';
 import type { Workload, WorkloadContext } from './workload.ts';
@@ -102,6 +103,11 @@ function unquote(word: string): string {
   return /^(["']).*\1$/s.test(word) ? word.slice(1, -1) : word;
 }
 
+/** A shell's `$VAR` / `${VAR}` from the container's env; an unset variable is empty, as in sh. */
+export function expandVars(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string, b: string) => env[a ?? b] ?? '');
+}
+
 /** Starts a generic container (a WorkloadFactory). */
 export async function startGeneric(ctx: WorkloadContext): Promise<Workload> {
   const { clock, container } = ctx;
@@ -141,7 +147,7 @@ export async function startGeneric(ctx: WorkloadContext): Promise<Workload> {
       }
       const step = inLoop ? script.loop![(pc - script.steps.length) % script.loop!.length] : script.steps[pc];
       pc++;
-      if (step.op === 'echo') ctx.log(step.text);
+      if (step.op === 'echo') ctx.log(expandVars(step.text, ctx.env));
       else if (step.op === 'exit') {
         timer = clock.setTimeout(() => finish(step.code), Math.max(0, MIN_RUN_MS - elapsed));
         return;

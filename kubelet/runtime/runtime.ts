@@ -83,10 +83,11 @@ export class ContainerRuntime {
 
   /**
    * Creates and starts a container (CreateContainer + StartContainer). `onExit` is called once if
-   * the process ends on its own; never after stopContainer.
+   * the process ends on its own; never after stopContainer. `env` is the environment the kubelet
+   * resolved (container-env.ts); without it only the literal `value`s are used.
    * @throws when the workload cannot start (the caller reports StartError, exit code 128).
    */
-  async startContainer(pod: Pod, container: Container, podIP: string, onExit: (status: ExitStatus) => void): Promise<RunningContainer> {
+  async startContainer(pod: Pod, container: Container, podIP: string, onExit: (status: ExitStatus) => void, env?: Record<string, string>): Promise<RunningContainer> {
     const key = logKey(pod, container.name);
     const pair = this.logs.get(key) ?? {};
     if (pair.current) pair.previous = pair.current;
@@ -107,7 +108,7 @@ export class ContainerRuntime {
     let early: ExitStatus | undefined;
     try {
       instance.workload = await factory({
-        pod, container, podIP, clock: this.clock, env: containerEnv(pod, container), ports: this.ports,
+        pod, container, podIP, clock: this.clock, env: containerEnv(pod, container, env), ports: this.ports,
         log: (line) => log.append(line),
         onExit: (exitCode, reason) => {
           if (instance.exited) return;

@@ -50,9 +50,13 @@ export interface WorkloadContext {
 /** Starts a workload; rejects when the process cannot start (StartError). */
 export type WorkloadFactory = (ctx: WorkloadContext) => Promise<Workload>;
 
-/** Env of a container as a plain map, with HOSTNAME = pod name (what a runtime sets). */
-export function containerEnv(pod: Pod, container: Container): Record<string, string> {
+/**
+ * Env of a container as a plain map, with HOSTNAME = pod name (what a runtime sets): the env the
+ * kubelet resolved from ConfigMaps and Secrets when given, else the literal `value`s.
+ */
+export function containerEnv(pod: Pod, container: Container, resolved?: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = { HOSTNAME: pod.metadata.name ?? '' };
+  if (resolved) return Object.assign(env, resolved);
   for (const e of container.env ?? []) env[e.name] = e.value ?? '';
   return env;
 }

@@ -68,6 +68,7 @@ function setup(container: Partial<Container>, restartPolicy: 'Always' | 'OnFailu
     status: { setPodStatus: (_p, s) => statuses.push(s), requestDeletion: () => {} },
     event: (_o, _type, reason, message) => events.push({ at: clock.now(), reason, message }),
     allocatePodIP: async () => '127.244.1.2', releasePodIP: () => {}, podCIDR: () => '127.244.1.0/24',
+    config: { configMap: async () => undefined, secret: async () => undefined },
   };
   const pod: Pod = {
     metadata: { name: 'crash', namespace: 'default', uid: 'u-1' },

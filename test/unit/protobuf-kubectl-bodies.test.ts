@@ -159,8 +159,8 @@ describe('decodeBody with the protobuf content type', () => {
   });
 
   it('answers 415 UnsupportedMediaType for a kind without a field table', () => {
-    const configMap = envelope('v1', 'ConfigMap', msg(1, str(1, 'cm')));
-    expect(refusal(configMap)).toMatchObject({ code: 415, reason: 'UnsupportedMediaType', message: expect.stringContaining('not v1 ConfigMap; send JSON instead') });
+    const claim = envelope('v1', 'PersistentVolumeClaim', msg(1, str(1, 'data')));
+    expect(refusal(claim)).toMatchObject({ code: 415, reason: 'UnsupportedMediaType', message: expect.stringContaining('not v1 PersistentVolumeClaim; send JSON instead') });
   });
 
   it('still reads JSON text as before', () => {

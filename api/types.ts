@@ -83,9 +83,25 @@ export interface ContainerPort {
   hostPort?: number;
 }
 
+/** Where an env var's value comes from when it is not written inline (EnvVarSource). */
+export interface EnvVarSource {
+  fieldRef?: { apiVersion?: string; fieldPath: string };
+  resourceFieldRef?: { containerName?: string; resource: string; divisor?: string };
+  configMapKeyRef?: { name: string; key: string; optional?: boolean };
+  secretKeyRef?: { name: string; key: string; optional?: boolean };
+}
+
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+/** Every key of a ConfigMap or Secret as an env var, with an optional name prefix (EnvFromSource). */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
 }
 
 /** A probe: here only the exec / httpGet / tcpSocket shapes, checked by the simulated runtime. */
@@ -107,6 +123,7 @@ export interface Container {
   args?: string[];
   ports?: ContainerPort[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   resources?: ResourceRequirements;
   readinessProbe?: Probe;
   livenessProbe?: Probe;
@@ -393,6 +410,24 @@ export interface EndpointSubset {
 
 export interface Endpoints extends KubeObject {
   subsets?: EndpointSubset[];
+}
+
+// ## Configuration: ConfigMaps and Secrets
+
+/** Settings a pod reads by name: `data` is text, `binaryData` base64 bytes. No spec, no status. */
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+/** Like a ConfigMap, for credentials: `data` values are base64; `stringData` is write-only plain text. */
+export interface Secret extends KubeObject {
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  /** @default "Opaque" */
+  type?: string;
+  immutable?: boolean;
 }
 
 // ## Events, leases, bindings, evictions

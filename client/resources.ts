@@ -12,10 +12,11 @@
 //             => /api/v1/namespaces/default/pods/besu-0/binding
 //           resourcePath('leases', { namespace: 'kube-system', name: 'kube-scheduler' })
 //             => /apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler
-// SKIPPED   Live discovery: the table is static; `registerResource` adds kinds (apps/v1 later).
+// SKIPPED   Live discovery: the table is static; `registerResource` adds kinds.
 
+import type { Deployment, ReplicaSet } from '../api/apps-types.ts';
 import type {
-  Endpoints, Event, KubeObject, Lease, Namespace, Node, Pod, ReplicationController, Service,
+  ConfigMap, Endpoints, Event, KubeObject, Lease, Namespace, Node, Pod, ReplicationController, Secret, Service,
 } from '../api/types.ts';
 
 /** One row of the table: what discovery says about a resource. */
@@ -39,7 +40,11 @@ export interface ResourceTypes {
   services: Service;
   endpoints: Endpoints;
   events: Event;
+  configmaps: ConfigMap;
+  secrets: Secret;
   leases: Lease;
+  deployments: Deployment;
+  replicasets: ReplicaSet;
 }
 
 /** A resource name: one of the typed plurals, a kind ("Pod") or any registered plural. */
@@ -65,7 +70,11 @@ core('replicationcontrollers', 'ReplicationController', true);
 core('services', 'Service', true);
 core('endpoints', 'Endpoints', true);
 core('events', 'Event', true);
+core('configmaps', 'ConfigMap', true);
+core('secrets', 'Secret', true);
 registerResource({ plural: 'leases', kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true });
+registerResource({ plural: 'deployments', kind: 'Deployment', group: 'apps', version: 'v1', namespaced: true });
+registerResource({ plural: 'replicasets', kind: 'ReplicaSet', group: 'apps', version: 'v1', namespaced: true });
 
 /** Looks a resource up by plural or kind; throws for one we do not know. */
 export function resourceInfo(resource: string): ResourceInfo {

@@ -12,7 +12,7 @@
 // SHIPS     The harbour offices' building: one register copy, one key to the front door.
 // EXAMPLE   const cm = await startControllerManager({ kubeconfig: '.cluster/kubeconfig', timeScale: 0.1 });
 //           await cm.ready; ... await cm.stop();
-// SKIPPED   the ~30 other controllers (deployment, job, namespace ...), the secure serving port
+// SKIPPED   the ~30 other controllers (job, statefulset, namespace ...), the secure serving port
 //           (/healthz, /metrics), client QPS limits, service-account credentials.
 
 import { hostname } from 'node:os';
@@ -23,12 +23,13 @@ import { InformerFactory } from '../client/informer-factory.ts';
 import { LeaderElector } from '../client/leader-election.ts';
 import { KubeClient } from '../client/rest.ts';
 import type { ControllerOptions } from './context.ts';
+import { DeploymentController } from './deployment-controller.ts';
 import { EndpointsController } from './endpoints.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { NodeIpamController } from './node-ipam.ts';
 import { NodeLifecycleController } from './node-lifecycle.ts';
 import { PodGCController } from './podgc.ts';
-import { ReplicationManager } from './replication-manager.ts';
+import { ReplicaSetManager, ReplicationManager } from './replication-manager.ts';
 import { ServiceLBController } from './service-lb.ts';
 import { TaintEvictionController } from './taint-eviction.ts';
 
@@ -56,6 +57,10 @@ export interface ControllerManagerOptions {
   nodeStartupGracePeriodMs?: number;
   /** --concurrent-rc-syncs. @default 5 */
   concurrentRCSyncs?: number;
+  /** --concurrent-replicaset-syncs. @default 5 */
+  concurrentReplicaSetSyncs?: number;
+  /** --concurrent-deployment-syncs. @default 5 */
+  concurrentDeploymentSyncs?: number;
   /** --concurrent-endpoint-syncs. @default 5 */
   concurrentEndpointSyncs?: number;
   /** --concurrent-service-syncs. @default 1 */
@@ -96,6 +101,8 @@ type Build = (o: ControllerOptions, m: ControllerManagerOptions) => Controller;
 // @doc: controller-manager-descriptors
 export const CONTROLLERS: Record<string, { alias: string; component: string; build: Build }> = {
   'replicationcontroller-controller': { alias: 'replicationcontroller', component: 'replication-controller', build: (o, m) => new ReplicationManager({ ...o, workers: m.concurrentRCSyncs ?? 5 }) },
+  'replicaset-controller': { alias: 'replicaset', component: 'replicaset-controller', build: (o, m) => new ReplicaSetManager({ ...o, workers: m.concurrentReplicaSetSyncs ?? 5 }) },
+  'deployment-controller': { alias: 'deployment', component: 'deployment-controller', build: (o, m) => new DeploymentController({ ...o, workers: m.concurrentDeploymentSyncs ?? 5 }) },
   'node-lifecycle-controller': { alias: 'nodelifecycle', component: 'node-controller', build: (o, m) => new NodeLifecycleController({ ...o, nodeMonitorGracePeriodMs: m.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: m.nodeMonitorPeriodMs, nodeStartupGracePeriodMs: m.nodeStartupGracePeriodMs }) },
   'taint-eviction-controller': { alias: 'taint-eviction', component: 'taint-eviction-controller', build: (o) => new TaintEvictionController(o) },
   'endpoints-controller': { alias: 'endpoint', component: 'endpoint-controller', build: (o, m) => new EndpointsController({ ...o, workers: m.concurrentEndpointSyncs ?? 5 }) },

@@ -15,8 +15,9 @@
 // EXAMPLE   rc selector app=besu; pods: x (ours, app=besu), y (orphan, app=besu), z (ours, app=debug)
 //             => claimed [x, y]; y adopted, z released
 // SKIPPED   the strategic-merge "$patch: delete" form (we send the whole ownerReferences list).
+//           The same rules claim a Deployment's ReplicaSets (claimObjects with resource replicasets).
 
-import type { OwnerReference, Pod } from '../api/types.ts';
+import type { KubeObject, OwnerReference, Pod } from '../api/types.ts';
 import { matchesLabels, type Requirement } from '../api/labels.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { ControllerClient } from './context.ts';
@@ -34,6 +35,8 @@ export interface ClaimOptions {
   canAdopt?: () => Promise<void>;
   /** Told about each adoption and release. */
   log?: (message: string) => void;
+  /** What is claimed: pods, or the ReplicaSets a Deployment owns (ClaimReplicaSets). @default "pods" */
+  resource?: string;
 }
 
 /**
@@ -41,7 +44,12 @@ export interface ClaimOptions {
  * cached (frozen) objects; adopted pods come back as the apiserver answered.
  */
 export async function claimPods(pods: readonly Pod[], o: ClaimOptions): Promise<Pod[]> {
-  const claimed: Pod[] = [];
+  return claimObjects(pods, o);
+}
+
+/** ClaimObject for any kind: the same rules for the ReplicaSets a Deployment selects. */
+export async function claimObjects<T extends KubeObject>(pods: readonly T[], o: ClaimOptions): Promise<T[]> {
+  const claimed: T[] = [];
   let adoptionChecked = false;
   for (const pod of pods) {
     const ref = controllerRefOf(pod);
@@ -64,27 +72,27 @@ export async function claimPods(pods: readonly Pod[], o: ClaimOptions): Promise<
   return claimed;
 }
 
-async function adopt(pod: Pod, o: ClaimOptions): Promise<Pod | undefined> {
+async function adopt<T extends KubeObject>(pod: T, o: ClaimOptions): Promise<T | undefined> {
   const refs = [...(pod.metadata.ownerReferences ?? []), o.controllerRef];
   try {
-    const patched = await o.client.patch('pods', pod.metadata.name!, {
+    const patched = await o.client.patch(o.resource ?? 'pods', pod.metadata.name!, {
       metadata: { resourceVersion: pod.metadata.resourceVersion, ownerReferences: refs },
     }, { namespace: pod.metadata.namespace });
-    o.log?.(`adopted orphan pod ${pod.metadata.namespace}/${pod.metadata.name}: its labels match the selector`);
-    return patched;
+    o.log?.(`adopted orphan ${o.resource ?? 'pods'} ${pod.metadata.namespace}/${pod.metadata.name}: its labels match the selector`);
+    return patched as T;
   } catch (e) {
     if (isNotFound(e)) return undefined; // gone meanwhile: nothing to adopt
     throw e;
   }
 }
 
-async function release(pod: Pod, o: ClaimOptions): Promise<void> {
+async function release(pod: KubeObject, o: ClaimOptions): Promise<void> {
   const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== o.controllerRef.uid);
   try {
-    await o.client.patch('pods', pod.metadata.name!, {
+    await o.client.patch(o.resource ?? 'pods', pod.metadata.name!, {
       metadata: { resourceVersion: pod.metadata.resourceVersion, ownerReferences: refs.length ? refs : null },
     }, { namespace: pod.metadata.namespace });
-    o.log?.(`released pod ${pod.metadata.namespace}/${pod.metadata.name}: its labels no longer match the selector`);
+    o.log?.(`released ${o.resource ?? 'pods'} ${pod.metadata.namespace}/${pod.metadata.name}: its labels no longer match the selector`);
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }

@@ -9,6 +9,8 @@
 //               ownerReference from every dependent; then we remove the finalizer and it disappears.
 //               The pods live on, owned by nobody (a new RC with the same selector adopts them).
 //             Foreground: the owner waits, held by "foregroundDeletion", until we deleted its dependents.
+//           Ownership chains: a Deployment owns ReplicaSets, which own pods. Deleting the Deployment
+//           leaves its ReplicaSets dangling, we delete them, and that leaves their pods dangling.
 //           "Gone" is always checked against the apiserver by uid before we delete anything: a cache
 //           that has not yet seen a new owner must never cost us its pods.
 // REAL K8S  pkg/controller/garbagecollector/garbagecollector.go (attemptToDeleteItem,
@@ -18,14 +20,15 @@
 // SHIPS     When an office closes, its containers are scrapped - or stamped "no office" if asked.
 // EXAMPLE   DELETE rc/besu                              => pods besu-* deleted (background)
 //           PATCH rc/besu finalizers [orphan]; DELETE   => pods lose their ownerReference, stay running
-// SKIPPED   the dependency graph of every kind (we watch pods as dependents); blockOwnerDeletion.
+// SKIPPED   the dependency graph of every kind (we follow pods and ReplicaSets as dependents, and
+//           RCs, ReplicaSets and Deployments as owners); blockOwnerDeletion.
 //
 // REAL WORLD Kubernetes' apiserver turns `kubectl delete --cascade=orphan` (propagationPolicy Orphan)
 // into the "orphan" finalizer on the owner, and Foreground into "foregroundDeletion". Ours does not
 // yet, so an Orphan delete sent to it removes the RC at once and we collect its pods as for
 // Background. Until it does, orphan by setting the finalizer first: deleteOrphaningDependents() below.
 
-import type { KubeObject, OwnerReference, Pod } from '../api/types.ts';
+import type { KubeObject, OwnerReference } from '../api/types.ts';
 import { Controller } from '../client/controller.ts';
 import { isConflict, isNotFound } from '../client/errors.ts';
 import type { Informer } from '../client/informer.ts';
@@ -37,14 +40,19 @@ export const FINALIZER_FOREGROUND = 'foregroundDeletion';
 
 /** Options of the garbage collector. */
 export interface GarbageCollectorOptions extends ControllerOptions {
-  /** The owner kinds whose deletion we watch. @default ["replicationcontrollers"] */
+  /** The owner kinds whose deletion we watch. @default ["replicationcontrollers", "replicasets", "deployments"] */
   owners?: ResourceName[];
+  /** The kinds whose ownerReferences we follow. @default ["pods", "replicasets"] */
+  dependents?: ResourceName[];
 }
 
 const ownerKey = (resource: string, key: string) => `owner ${resource} ${key}`;
 
+// Queue keys name the dependent's kind in one word: "pod default/web-x7k2p", "replicaset default/web-5d4f8c6b9".
+const singular = (resource: string) => resourceInfo(resource).kind.toLowerCase();
+
 export class GarbageCollector extends Controller {
-  private readonly pods: Informer<Pod>;
+  private readonly dependents = new Map<string, { resource: string; informer: Informer<KubeObject> }>(); // by singular: "pod"
   private readonly owners = new Map<string, Informer<KubeObject>>(); // by kind
   private readonly client: ControllerClient;
   private readonly note: (message: string) => void;
@@ -53,28 +61,38 @@ export class GarbageCollector extends Controller {
     super({ name: 'garbage-collector-controller', clock: o.clock, workers: o.workers ?? 20, log: o.log });
     this.client = o.client;
     this.note = loggerFor(o, 'garbage-collector');
-    const pods = o.factory.informer('pods');
-    pods.addIndexer('ownerUid', (p) => (p.metadata.ownerReferences ?? []).map((r) => r.uid));
-    this.pods = this.watch(pods, {
-      onAdd: (pod) => this.enqueueDependent(pod),
-      onUpdate: (_old, pod) => this.enqueueDependent(pod),
-      // A dependent gone may complete a foreground deletion.
-      onDelete: (pod) => this.enqueueDeletingOwners(pod),
-    });
-    for (const resource of o.owners ?? ['replicationcontrollers']) {
+    for (const resource of o.dependents ?? ['pods', 'replicasets']) {
+      const inf = o.factory.informer(resource) as Informer<KubeObject>;
+      inf.addIndexer('ownerUid', (d) => (d.metadata.ownerReferences ?? []).map((r) => r.uid));
+      this.dependents.set(singular(resource), { resource: resourceInfo(resource).plural, informer: inf });
+      this.watch(inf, {
+        onAdd: (dep) => this.enqueueDependent(resource, dep),
+        onUpdate: (_old, dep) => this.enqueueDependent(resource, dep),
+        // A dependent gone may complete a foreground deletion.
+        onDelete: (dep) => this.enqueueDeletingOwners(dep),
+      });
+    }
+    for (const resource of o.owners ?? ['replicationcontrollers', 'replicasets', 'deployments']) {
       const inf = o.factory.informer(resource) as Informer<KubeObject>;
       this.owners.set(resourceInfo(resource).kind, inf);
       this.watch(inf, {
         onAdd: (owner) => this.enqueueIfDeleting(resource, owner),
         onUpdate: (_old, owner) => this.enqueueIfDeleting(resource, owner),
         // The owner is gone: each of its dependents may now dangle.
-        onDelete: (owner) => this.pods.byIndex('ownerUid', owner.metadata.uid!).forEach((p) => this.enqueueDependent(p)),
+        onDelete: (owner) => {
+          for (const [word, d] of this.dependents) d.informer.byIndex('ownerUid', owner.metadata.uid!).forEach((dep) => this.enqueue(`${word} ${objectKey(dep)}`));
+        },
       });
     }
   }
 
-  private enqueueDependent(pod: Pod): void {
-    if (pod.metadata.ownerReferences?.length) this.enqueue(`pod ${objectKey(pod)}`);
+  private enqueueDependent(resource: string, dep: KubeObject): void {
+    if (dep.metadata.ownerReferences?.length) this.enqueue(`${singular(resource)} ${objectKey(dep)}`);
+  }
+
+  /** Every dependent (of any watched kind) that names `uid` among its owners. */
+  private dependentsOf(uid: string): { resource: string; obj: KubeObject }[] {
+    return [...this.dependents.values()].flatMap((d) => d.informer.byIndex('ownerUid', uid).map((obj) => ({ resource: d.resource, obj })));
   }
 
   private enqueueIfDeleting(resource: string, owner: KubeObject): void {
@@ -84,46 +102,47 @@ export class GarbageCollector extends Controller {
     }
   }
 
-  private enqueueDeletingOwners(pod: Pod): void {
-    for (const ref of pod.metadata.ownerReferences ?? []) {
-      const owner = this.owners.get(ref.kind)?.get(`${pod.metadata.namespace}/${ref.name}`);
+  private enqueueDeletingOwners(dep: KubeObject): void {
+    for (const ref of dep.metadata.ownerReferences ?? []) {
+      const owner = this.owners.get(ref.kind)?.get(`${dep.metadata.namespace}/${ref.name}`);
       if (owner) this.enqueueIfDeleting(resourceInfo(ref.kind).plural, owner);
     }
   }
 
   protected async sync(key: string): Promise<void> {
     const [what, a, b] = key.split(' ');
-    if (what === 'pod') return this.syncDependent(a);
-    return this.syncDeletingOwner(a, b);
+    if (what === 'owner') return this.syncDeletingOwner(a, b);
+    return this.syncDependent(what, a);
   }
 
   // ## Dependents: delete the ones whose owners are all gone (attemptToDeleteItem).
 
   // @doc: gc-attempt-to-delete
-  private async syncDependent(key: string): Promise<void> {
-    const pod = this.pods.get(key);
-    const refs = pod?.metadata.ownerReferences ?? [];
-    if (!pod || !refs.length || pod.metadata.deletionTimestamp) return;
+  private async syncDependent(word: string, key: string): Promise<void> {
+    const found = this.dependents.get(word);
+    const dep = found?.informer.get(key);
+    const refs = dep?.metadata.ownerReferences ?? [];
+    if (!found || !dep || !refs.length || dep.metadata.deletionTimestamp) return;
     const dangling: OwnerReference[] = [];
     for (const ref of refs) {
-      const state = await this.ownerState(ref, pod.metadata.namespace!);
+      const state = await this.ownerState(ref, dep.metadata.namespace!);
       if (state === 'unknown-kind') return; // not ours to judge
       if (state === 'gone') dangling.push(ref);
     }
     if (!dangling.length) return;
     const text = dangling.map((r) => `${r.kind} ${r.name} (uid ${r.uid})`).join(', ');
+    const { name, namespace, uid, resourceVersion } = dep.metadata;
     if (dangling.length < refs.length) {
       // Another owner still holds it: only the dead references go.
-      await this.client.patch('pods', pod.metadata.name!, {
-        metadata: { resourceVersion: pod.metadata.resourceVersion, ownerReferences: refs.filter((r) => !dangling.includes(r)) },
-      }, { namespace: pod.metadata.namespace });
-      return this.note(`pod ${key}: removed references to deleted owners ${text}`);
+      await this.client.patch(found.resource, name!, {
+        metadata: { resourceVersion, ownerReferences: refs.filter((r) => !dangling.includes(r)) },
+      }, { namespace });
+      return this.note(`${word} ${key}: removed references to deleted owners ${text}`);
     }
     try {
-      await this.client.delete('pods', pod.metadata.name!, {
-        namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid }, propagationPolicy: 'Background',
-      });
-      this.note(`deleting pod ${key}: its owner ${text} no longer exists`);
+      // Background: a ReplicaSet deleted here takes its own pods with it, one level at a time.
+      await this.client.delete(found.resource, name!, { namespace, preconditions: { uid }, propagationPolicy: 'Background' });
+      this.note(`deleting ${word} ${key}: its owner ${text} no longer exists`);
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -156,20 +175,20 @@ export class GarbageCollector extends Controller {
     const owner = this.owners.get(resourceInfo(resource).kind)?.get(key);
     const finalizers = owner?.metadata.finalizers ?? [];
     if (!owner?.metadata.deletionTimestamp) return;
-    const dependents = this.pods.byIndex('ownerUid', owner.metadata.uid!);
+    const dependents = this.dependentsOf(owner.metadata.uid!);
     if (finalizers.includes(FINALIZER_ORPHAN)) {
-      for (const pod of dependents) {
-        const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.metadata.uid);
-        await this.client.patch('pods', pod.metadata.name!, {
-          metadata: { resourceVersion: pod.metadata.resourceVersion, ownerReferences: refs.length ? refs : null },
-        }, { namespace: pod.metadata.namespace });
+      for (const { resource: r, obj } of dependents) {
+        const refs = (obj.metadata.ownerReferences ?? []).filter((x) => x.uid !== owner.metadata.uid);
+        await this.client.patch(r, obj.metadata.name!, {
+          metadata: { resourceVersion: obj.metadata.resourceVersion, ownerReferences: refs.length ? refs : null },
+        }, { namespace: obj.metadata.namespace });
       }
       this.note(`${resource} ${key} is deleted with propagationPolicy Orphan: released ${dependents.length} dependents`);
       return this.removeFinalizer(resource, owner, FINALIZER_ORPHAN);
     }
     if (finalizers.includes(FINALIZER_FOREGROUND)) {
-      for (const pod of dependents.filter((p) => !p.metadata.deletionTimestamp)) {
-        await this.client.delete('pods', pod.metadata.name!, { namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid } }).catch((e) => {
+      for (const { resource: r, obj } of dependents.filter((d) => !d.obj.metadata.deletionTimestamp)) {
+        await this.client.delete(r, obj.metadata.name!, { namespace: obj.metadata.namespace, preconditions: { uid: obj.metadata.uid } }).catch((e) => {
           if (!isNotFound(e)) throw e;
         });
       }

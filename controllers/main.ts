@@ -16,7 +16,8 @@ import { startControllerManager } from './controller-manager.ts';
 const USAGE = `usage: tsx controllers/main.ts --kubeconfig FILE [--master URL] [--leader-elect=true]
        [--time-scale 1] [--node-monitor-grace-period 40s] [--node-monitor-period 5s]
        [--node-startup-grace-period 1m0s] [--concurrent-rc-syncs 5] [--concurrent-endpoint-syncs 5]
-       [--concurrent-service-syncs 1] [--concurrent-gc-syncs 20] [--controllers *]
+       [--concurrent-service-syncs 1] [--concurrent-gc-syncs 20] [--concurrent-replicaset-syncs 5]
+       [--concurrent-deployment-syncs 5] [--controllers *]
        [--allocate-node-cidrs=true] [--cluster-cidr 127.244.0.0/16] [--node-cidr-mask-size 24]
        [--load-balancer-cidr 127.200.0.0/16] [--leader-elect-lease-duration 15s]
        [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]`;
@@ -65,7 +66,7 @@ try {
       'node-monitor-grace-period': str('40s'), 'node-monitor-period': str('5s'), 'node-startup-grace-period': str('1m0s'),
       'pod-eviction-timeout': str(),
       'concurrent-rc-syncs': str('5'), 'concurrent-endpoint-syncs': str('5'), 'concurrent-service-syncs': str('1'),
-      'concurrent-gc-syncs': str('20'),
+      'concurrent-gc-syncs': str('20'), 'concurrent-replicaset-syncs': str('5'), 'concurrent-deployment-syncs': str('5'),
       'allocate-node-cidrs': str('true'), 'cluster-cidr': str('127.244.0.0/16'), 'node-cidr-mask-size': str('24'),
       'load-balancer-cidr': str('127.200.0.0/16'),
     },
@@ -97,6 +98,8 @@ const cm = await startControllerManager({
   concurrentEndpointSyncs: integer('concurrent-endpoint-syncs', values['concurrent-endpoint-syncs']!),
   concurrentServiceSyncs: integer('concurrent-service-syncs', values['concurrent-service-syncs']!),
   concurrentGCSyncs: integer('concurrent-gc-syncs', values['concurrent-gc-syncs']!),
+  concurrentReplicaSetSyncs: integer('concurrent-replicaset-syncs', values['concurrent-replicaset-syncs']!),
+  concurrentDeploymentSyncs: integer('concurrent-deployment-syncs', values['concurrent-deployment-syncs']!),
   allocateNodeCIDRs: bool('allocate-node-cidrs', values['allocate-node-cidrs']!),
   clusterCIDR: values['cluster-cidr'], nodeCIDRMaskSize: integer('node-cidr-mask-size', values['node-cidr-mask-size']!),
   loadBalancerCIDR: values['load-balancer-cidr'],

@@ -1,5 +1,5 @@
-// ReplicationController status: what the replication manager last counted
-// =======================================================================
+// ReplicaSet and ReplicationController status: what the controller last counted
+// ==============================================================================
 // CONCEPT   spec says what we want, status says what we saw: `replicas` (active pods we own),
 //           `fullyLabeledReplicas` (those carrying every template label), `readyReplicas`,
 //           `availableReplicas` (ready for minReadySeconds) and `observedGeneration` (the spec
@@ -10,22 +10,23 @@
 // REAL K8S  pkg/controller/replicaset/replica_set_utils.go (calculateStatus, updateReplicaSetStatus,
 //           NewReplicaSetCondition, SetCondition, RemoveCondition)
 // SHIPS     The board outside the replication office: ordered 4, afloat 4, sailing 3.
-// EXAMPLE   rc replicas 4, pods [ready, ready, pending]  =>  { replicas: 3, readyReplicas: 2, ... }
+// EXAMPLE   rs replicas 4, pods [ready, ready, pending]  =>  { replicas: 3, readyReplicas: 2, ... }
 // SKIPPED   nothing.
 
-import type { Pod, ReplicationController, ReplicationControllerStatus } from '../api/types.ts';
+import type { Pod, ReplicationControllerStatus } from '../api/types.ts';
 import { matchesLabels, selectorFromSet } from '../api/labels.ts';
 import type { Clock } from '../client/clock.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { ControllerClient } from './context.ts';
 import { isPodAvailable, isPodReady } from './pod-util.ts';
 import { message } from './pod-control.ts';
+import type { Replicated } from './replica-set.ts';
 
 /** The condition type a failed create or delete sets. */
 export const REPLICA_FAILURE = 'ReplicaFailure';
 
 /** The status `pods` (the claimed, active pods) amount to (calculateStatus). */
-export function calculateStatus(rc: ReplicationController, pods: readonly Pod[], manageError: unknown, clock: Clock): ReplicationControllerStatus {
+export function calculateStatus(rc: Replicated, pods: readonly Pod[], manageError: unknown, clock: Clock): ReplicationControllerStatus {
   const templateLabels = selectorFromSet(rc.spec.template?.metadata?.labels ?? {});
   const ready = pods.filter(isPodReady);
   const status: ReplicationControllerStatus = {
@@ -54,7 +55,7 @@ const COUNTS = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableR
  * the status subresource without a resourceVersion: a cache one write behind cannot make it fail,
  * and nobody else's change can be lost. (Kubernetes PUTs it, re-reading the RC after a conflict.)
  */
-export async function updateStatus(client: ControllerClient, rc: ReplicationController, status: ReplicationControllerStatus): Promise<void> {
+export async function updateStatus(client: ControllerClient, resource: string, rc: Replicated, status: ReplicationControllerStatus): Promise<void> {
   const old = rc.status;
   const same = COUNTS.every((k) => (old?.[k] ?? 0) === (status[k] ?? 0))
     && old?.observedGeneration === rc.metadata.generation
@@ -62,7 +63,7 @@ export async function updateStatus(client: ControllerClient, rc: ReplicationCont
   if (same) return;
   const next = { ...status, observedGeneration: rc.metadata.generation, conditions: status.conditions ?? null };
   try {
-    await client.patch('replicationcontrollers', rc.metadata.name!, { status: next }, { namespace: rc.metadata.namespace, subresource: 'status' });
+    await client.patch(resource, rc.metadata.name!, { status: next }, { namespace: rc.metadata.namespace, subresource: 'status' });
   } catch (e) {
     if (!isNotFound(e)) throw e; // deleted meanwhile: nothing left to report on
   }

@@ -14,9 +14,10 @@
 //           POST again                                              => 409 already assigned
 // SKIPPED   PodDisruptionBudgets (every eviction is allowed), previous-container logs.
 
-import type { Binding, Eviction, KubeObject, Node, Pod, ReplicationController, Scale } from '../../api/types.ts';
+import type { Binding, Eviction, KubeObject, LabelSelector, Node, Pod, ReplicationController, Scale } from '../../api/types.ts';
 import { deleteObject } from '../registry/delete.ts';
 import type { RegistryStore } from '../registry/store.ts';
+import { selectorText } from '../registry/workloads.ts';
 import { badRequest, cause, conflict, failure, invalid, notFound, required, success } from '../status.ts';
 import { get, patcher, update, type Call, type Reply } from './rest.ts';
 import { asObjectOf, decodeBody, parseResourceVersion } from './request.ts';
@@ -56,9 +57,16 @@ export async function evict(store: RegistryStore, call: Call): Promise<Reply> {
   return { code: 201, body: { ...success(), code: 201 } };
 }
 
-// ## replicationcontrollers/scale: the replica count as an autoscaling/v1 Scale
+// ## replicationcontrollers/scale (and deployments, replicasets): the replica count as an autoscaling/v1 Scale
+// An RC's selector is a plain map; the apps/v1 kinds carry a LabelSelector, printed as its string form.
+function scaleSelector(selector: unknown): string {
+  const sel = (selector ?? {}) as Record<string, unknown>;
+  if ('matchLabels' in sel || 'matchExpressions' in sel) return selectorText(sel as LabelSelector).replace(/^<none>$/, '');
+  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
 function toScale(rc: ReplicationController): Scale {
-  const selector = Object.entries(rc.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = scaleSelector(rc.spec.selector);
   const { name, namespace, uid, resourceVersion, creationTimestamp } = rc.metadata;
   return {
     kind: 'Scale',

@@ -4,14 +4,13 @@
 //           it element by element (and which field identifies an element) or to replace it whole.
 //           Go reads that from struct tags; we write the same facts down as a table per kind.
 // REAL K8S  The `patchStrategy:"merge" patchMergeKey:"name"` tags in
-//           staging/src/k8s.io/api/core/v1/types.go and
+//           staging/src/k8s.io/api/core/v1/types.go, api/apps/v1/types.go and
 //           staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (v1.32), read by
 //           apimachinery/third_party/forked/golang/json (LookupPatchMetadata).
 // SHIPS     The harbour's filing rules: containers on a manifest are filed by name, ports by number.
 // EXAMPLE   patchMetaForKind("Pod").spec.fields.containers
 //             => { patchStrategy: "merge", patchMergeKey: "name", fields: { env: ..., ports: ... } }
-// SKIPPED   fields our kinds never carry (ephemeral volume claims, DRA resource claim statuses);
-//           apps/v1 kinds (Deployment, ReplicaSet) until the simulator serves them.
+// SKIPPED   fields our kinds never carry (ephemeral volume claims, DRA resource claim statuses).
 
 /**
  * How one field takes a strategic merge patch: the Go struct tag, written as data.
@@ -114,6 +113,19 @@ const PATCH_META: Readonly<Record<string, StructPatchMeta>> = {
   Namespace: kind({ status: { fields: conditionsByType } }),
   Event: kind(),
   Lease: kind(),
+  // Flat maps of user keys, no lists: the defaults (maps merge key by key) are all they need.
+  ConfigMap: kind(),
+  Secret: kind(),
+  // apps/v1: the template merges like an RC's; `strategy` carries retainKeys, so `kubectl apply`
+  // switching RollingUpdate to Recreate can drop the rollingUpdate block in the same patch.
+  Deployment: kind({
+    spec: { fields: { template: podTemplateSpec, strategy: { retainKeys: true } } },
+    status: { fields: conditionsByType },
+  }),
+  ReplicaSet: kind({
+    spec: { fields: { template: podTemplateSpec } },
+    status: { fields: conditionsByType },
+  }),
 };
 
 /** What we use for a kind with no table: ObjectMeta's tags, and the defaults everywhere else. */
@@ -121,7 +133,7 @@ export const GENERIC_OBJECT_PATCH_META: StructPatchMeta = kind();
 
 /**
  * The strategic-merge-patch table of a built-in kind ("Pod", "Node", "ReplicationController",
- * "Service", "Endpoints", "Namespace", "Event", "Lease"), or undefined for a kind we have no Go
+ * "Service", "Endpoints", "Namespace", "Event", "Lease", "ConfigMap", "Secret", "Deployment", "ReplicaSet"), or undefined for a kind we have no Go
  * struct for. The real apiserver refuses strategic merge patches for such kinds (custom resources)
  * with 415 UnsupportedMediaType; the caller decides, and may fall back to GENERIC_OBJECT_PATCH_META.
  */

@@ -2,14 +2,16 @@
 // ================================================
 // CONCEPT   The top-level kinds a protobuf body may carry, each with its spec and status
 //           messages, and `KINDS`: which table decodes which apiVersion/kind. The big Pod tables
-//           live in ./pod.ts and ./container.ts, the metadata ones in ./meta.ts.
+//           live in ./pod.ts and ./container.ts, the metadata ones in ./meta.ts, apps/v1 in ./apps.ts.
 // REAL K8S  staging/src/k8s.io/api/core/v1/generated.proto, policy/v1/generated.proto,
 //           coordination/v1/generated.proto, autoscaling/v1/generated.proto (v1.32); every kind is
 //           registered for protobuf in its group's register.go (scheme.AddKnownTypes).
 // EXAMPLE   KINDS.get('v1/Namespace')  =>  the Namespace table: 1 metadata, 2 spec, 3 status
-// SKIPPED   Kinds this apiserver does not serve (ConfigMap, Secret, Deployment ...): their URLs
+// SKIPPED   Kinds this apiserver does not serve (StatefulSet, Job ...): their URLs
 //           answer 404 before any body is read.
 
+import { Deployment, ReplicaSet } from './apps.ts';
+import { ConfigMap, Secret } from './config.ts';
 import { Condition, DeleteOptions, ObjectMeta } from './meta.ts';
 import { Pod, PodTemplateSpec } from './pod.ts';
 import { bool, int32, int64, intOrString, list, message, microTime, obj, ptr, quantityMap, str, stringMap, strings, time, type Message } from './schema.ts';
@@ -209,10 +211,14 @@ export const KINDS = new Map<string, Message>([
   ['v1/Binding', Binding],
   ['v1/Node', Node],
   ['v1/Endpoints', Endpoints],
+  ['v1/ConfigMap', ConfigMap],
+  ['v1/Secret', Secret],
   ['v1/Event', Event],
   ['policy/v1/Eviction', Eviction],
   ['policy/v1beta1/Eviction', Eviction],
   ['autoscaling/v1/Scale', Scale],
   ['coordination.k8s.io/v1/Lease', Lease],
-  ...['v1', 'meta.k8s.io/v1', 'policy/v1', 'autoscaling/v1', 'coordination.k8s.io/v1'].map((v): [string, Message] => [`${v}/DeleteOptions`, DeleteOptions]),
+  ['apps/v1/Deployment', Deployment],
+  ['apps/v1/ReplicaSet', ReplicaSet],
+  ...['v1', 'meta.k8s.io/v1', 'policy/v1', 'autoscaling/v1', 'coordination.k8s.io/v1', 'apps/v1'].map((v): [string, Message] => [`${v}/DeleteOptions`, DeleteOptions]),
 ]);

@@ -10,7 +10,7 @@
 // REAL K8S  gogo-generated Unmarshal methods in staging/src/k8s.io/api/*/generated.pb.go, with the
 //           tables in the matching generated.proto files; the JSON names come from types.go tags.
 // EXAMPLE   bytes 0a 04 68 74 74 70 18 50  with ServicePort  =>  { name: "http", port: 80 }
-// SKIPPED   bytes fields (Secret data), double/float fields: no kind we decode has them.
+// SKIPPED   double/float fields: no kind we decode has them.
 //
 // ## Why zero values disappear
 // Go structs cannot say "unset" for a plain string or int32, so gogo writes every non-pointer
@@ -36,7 +36,9 @@ export type Scalar =
   /** api/resource Quantity { string string = 1 } => "500m" */
   | 'quantity'
   /** meta/v1 FieldsV1 { bytes Raw = 1 }, the JSON of a managedFields entry => its object */
-  | 'fieldsV1';
+  | 'fieldsV1'
+  /** Go []byte (Secret data, ConfigMap binaryData): JSON carries it as base64 text */
+  | 'bytes';
 
 /** A protobuf message: its name (for error messages) and its fields by number. */
 export interface Message {
@@ -76,6 +78,8 @@ export const list = (json: string, type: Message): Field => ({ json, type, repea
 export const inline = (type: Message): Field => ({ json: '', type, inline: true });
 export const stringMap = (json: string): Field => ({ json, type: 'string', map: true });
 export const quantityMap = (json: string): Field => ({ json, type: 'quantity', map: true });
+/** `map<string, bytes>`, whose values become base64 text, as Go's JSON encoder writes []byte. */
+export const bytesMap = (json: string): Field => ({ json, type: 'bytes', map: true });
 /** Marks a Go pointer field: `ptr(int32('replicas'))` keeps `replicas: 0`. */
 export const ptr = (field: Field): Field => ({ ...field, pointer: true });
 
@@ -113,7 +117,8 @@ export function decodeMessage(bytes: Uint8Array, table: Message, path = table.na
 /** `map<string, X>` travels as repeated entry messages { string key = 1; X value = 2 }. */
 function mapEntry(wire: WireField, field: Field, where: string): [string, unknown] {
   let key = '';
-  let value: unknown = field.type === 'string' ? '' : undefined;
+  // An empty string or []byte value travels as an entry without field 2.
+  let value: unknown = field.type === 'string' || field.type === 'bytes' ? '' : undefined;
   for (const part of readFields(expectLen(wire, where))) {
     if (part.field === 1) key = utf8(expectLen(part, `${where} key`));
     if (part.field === 2) value = decodeValue(part, field.type, `${where}[${JSON.stringify(key)}]`);
@@ -141,6 +146,8 @@ function decodeValue(wire: WireField, type: Scalar | Message, where: string): un
       return utf8(expectLen(wire, where));
     case 'quantity':
       return utf8(oneField(expectLen(wire, where), 1) ?? new Uint8Array());
+    case 'bytes':
+      return Buffer.from(expectLen(wire, where)).toString('base64');
     case 'fieldsV1':
       return parseJson(oneField(expectLen(wire, where), 1), where);
     case 'time':

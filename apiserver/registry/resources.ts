@@ -7,12 +7,16 @@
 //           storage serves which path), the per-resource storage.go files
 // SHIPS     The index card box at the radio room: which forms exist and which drawer holds each.
 // EXAMPLE   resolve("", "v1", "po") -> undefined (short names are for kubectl);  resolve("", "v1", "pods") -> pods
-// SKIPPED   apps/v1 (Deployments, ReplicaSets) arrive with their controllers.
+// SKIPPED   the other apps/v1 kinds (StatefulSet, DaemonSet), batch, networking.
 
+import { configMapStrategy } from './configmaps.ts';
+import { deploymentStrategy } from './deployments.ts';
 import { endpointsStrategy, eventStrategy, leaseStrategy } from './simple.ts';
 import { namespaceStrategy, nodeStrategy } from './nodes.ts';
 import { podStrategy } from './pods.ts';
+import { replicaSetStrategy } from './replicasets.ts';
 import { replicationControllerStrategy } from './replicationcontrollers.ts';
+import { secretStrategy } from './secrets.ts';
 import { serviceStrategy, type ServiceRanges } from './services.ts';
 import { ALL_VERBS, type ResourceDef } from './strategy.ts';
 
@@ -60,13 +64,38 @@ export function buildResources(ranges: ServiceRanges, eventTTLSeconds = 3600): R
       verbs: ALL_VERBS, strategy: endpointsStrategy, subresources: [],
     },
     {
+      ...core, kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'], etcdName: 'configmaps',
+      verbs: ALL_VERBS, strategy: configMapStrategy, subresources: [],
+    },
+    {
+      ...core, kind: 'Secret', plural: 'secrets', singular: 'secret', namespaced: true, shortNames: [], etcdName: 'secrets',
+      verbs: ALL_VERBS, strategy: secretStrategy, subresources: [],
+    },
+    {
       ...core, kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], etcdName: 'events',
       verbs: ALL_VERBS, strategy: eventStrategy, subresources: [], ttlSeconds: eventTTLSeconds,
     },
+    ...appsResources(),
     {
       group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, shortNames: [],
       etcdName: 'leases', verbs: ALL_VERBS, strategy: leaseStrategy, subresources: [],
     },
+  ];
+}
+
+/**
+ * apps/v1: Deployments and ReplicaSets, each with status and an autoscaling/v1 Scale. Their etcd
+ * segments are the plurals (/registry/deployments/<ns>/<name>), as in Kubernetes.
+ */
+function appsResources(): ResourceDef[] {
+  const apps = { group: 'apps', version: 'v1', namespaced: true, verbs: ALL_VERBS, categories: ['all'] };
+  const subresources = (kind: string) => [
+    { name: 'status', kind, verbs: STATUS_VERBS },
+    { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: STATUS_VERBS },
+  ];
+  return [
+    { ...apps, kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], etcdName: 'deployments', strategy: deploymentStrategy, subresources: subresources('Deployment') },
+    { ...apps, kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', shortNames: ['rs'], etcdName: 'replicasets', strategy: replicaSetStrategy, subresources: subresources('ReplicaSet') },
   ];
 }
 

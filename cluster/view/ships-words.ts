@@ -21,7 +21,7 @@ export function eventTime(e: Event): number {
 }
 
 /** kubectl's short names, so "rc/besu-rpc" reads as a student would type it. */
-const SHORT_KINDS: Record<string, string> = { ReplicationController: 'rc', Service: 'svc', Endpoints: 'ep', Namespace: 'ns' };
+const SHORT_KINDS: Record<string, string> = { ReplicationController: 'rc', Service: 'svc', Endpoints: 'ep', Namespace: 'ns', Deployment: 'deploy', ReplicaSet: 'rs' };
 
 type Phrase = (what: string, host: string, message: string, e: Event) => string;
 

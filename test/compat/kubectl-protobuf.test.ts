@@ -16,7 +16,8 @@
 // SHIPS     Some captains radio in shorthand; the harbour now reads it.
 // EXAMPLE   kubectl create service nodeport besu --tcp=8545:8545  =>  "service/besu created"
 // SKIPPED   Commands whose resources this apiserver does not serve (create configmap|secret|
-//           deployment|job|token, autoscale): they get 404 before any body is read.
+//           job|token, autoscale): they get 404 before any body is read. `kubectl create
+//           deployment` is covered in ./kubectl-apps.test.ts.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

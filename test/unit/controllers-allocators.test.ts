@@ -100,6 +100,7 @@ describe('--controllers', () => {
     expect(enabledControllers(['*', '-nodeipam', '-service-lb-controller'])).not.toContain('node-ipam-controller');
     expect(enabledControllers(['replicationcontroller', 'endpoint'])).toEqual(['replicationcontroller-controller', 'endpoints-controller']);
     expect(enabledControllers(['*'], false)).not.toContain('node-ipam-controller');
-    expect(() => enabledControllers(['deployment'])).toThrow('unknown controller');
+    expect(() => enabledControllers(['statefulset'])).toThrow('unknown controller');
+    expect(enabledControllers(['deployment', 'replicaset'])).toEqual(['replicaset-controller', 'deployment-controller']);
   });
 });

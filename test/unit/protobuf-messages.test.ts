@@ -234,8 +234,8 @@ describe('what we skip and what we refuse', () => {
   });
 
   it('refuses a kind without a field table, and says what to do instead', () => {
-    const body = envelope('apps/v1', 'Deployment', meta('d'));
+    const body = envelope('apps/v1', 'StatefulSet', meta('d'));
     expect(() => decodeProtobuf(body)).toThrow(UnsupportedKindError);
-    expect(() => decodeProtobuf(body)).toThrow(/^protobuf bodies are decoded for Namespace, Service, Pod, .* only, not apps\/v1 Deployment; send JSON instead .*kubectl create -f FILE/);
+    expect(() => decodeProtobuf(body)).toThrow(/^protobuf bodies are decoded for Namespace, Service, Pod, .* only, not apps\/v1 StatefulSet; send JSON instead .*kubectl create -f FILE/);
   });
 });

@@ -116,6 +116,49 @@ spec:
   selector: { app: nginx }
   template:
 ${podTemplate.replace(/^/gm, '    ')}`],
+  ['a Deployment ("Creating a Deployment") with its strategy and status', `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: nginx-deployment, labels: { app: nginx }, annotations: { deployment.kubernetes.io/revision: "2" } }
+spec:
+  replicas: 3
+  revisionHistoryLimit: 10
+  progressDeadlineSeconds: 600
+  minReadySeconds: 0
+  paused: false
+  selector: { matchLabels: { app: nginx }, matchExpressions: [{ key: tier, operator: NotIn, values: [db] }] }
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 25%, maxUnavailable: 1 } }
+  template:
+${podTemplate.replace(/^/gm, '    ')}
+status:
+  observedGeneration: 2
+  replicas: 3
+  updatedReplicas: 3
+  readyReplicas: 3
+  availableReplicas: 3
+  unavailableReplicas: 0
+  collisionCount: 0
+  conditions:
+  - { type: Available, status: "True", lastUpdateTime: "2026-01-01T00:00:00Z", lastTransitionTime: "2026-01-01T00:00:00Z", reason: MinimumReplicasAvailable, message: Deployment has minimum availability. }`],
+  ['a ReplicaSet as the deployment controller writes it', `
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: nginx-deployment-66b6c48dd5
+  ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: nginx-deployment, uid: 1b7f, controller: true, blockOwnerDeletion: true }]
+spec:
+  replicas: 3
+  minReadySeconds: 0
+  selector: { matchLabels: { app: nginx, pod-template-hash: 66b6c48dd5 } }
+  template:
+${podTemplate.replace(/^/gm, '    ')}
+status:
+  replicas: 3
+  fullyLabeledReplicas: 3
+  readyReplicas: 3
+  availableReplicas: 3
+  observedGeneration: 1
+  conditions: [{ type: ReplicaFailure, status: "False", lastTransitionTime: "2026-01-01T00:00:00Z", reason: FailedCreate, message: none }]`],
   ['a Service of type LoadBalancer (the docs example, with its status)', `
 apiVersion: v1
 kind: Service
@@ -196,6 +239,26 @@ apiVersion: coordination.k8s.io/v1
 kind: Lease
 metadata: { name: node-1, namespace: kube-node-lease, ownerReferences: [{ apiVersion: v1, kind: Node, name: node-1, uid: n1 }] }
 spec: { holderIdentity: node-1, leaseDurationSeconds: 40, renewTime: "2024-01-01T00:00:00.000000Z" }
+`],
+  ['a ConfigMap from the docs ("Configure a Pod to Use a ConfigMap")', `
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: game-demo, namespace: default }
+immutable: false
+data:
+  player_initial_lives: "3"
+  game.properties: |
+    enemy.types=aliens,monsters
+binaryData: { logo.png: iVBORw0KGgo= }
+`],
+  ['a Secret from the docs, with stringData', `
+apiVersion: v1
+kind: Secret
+metadata: { name: secret-basic-auth, namespace: default }
+type: kubernetes.io/basic-auth
+immutable: true
+data: { username: YWRtaW4= }
+stringData: { password: t0p-Secret }
 `],
   ['a Binding from the scheduler', `
 apiVersion: v1

@@ -16,6 +16,8 @@
 // An annotation wins over the matching env variable; a value we cannot parse becomes a warning
 // (logged by the container as a WARN line) and the default is used, so a typo never stops the pod.
 
+import { parseDuration } from '../../api/duration.ts';
+
 /** Every annotation this workload reads starts with this prefix. */
 export const ANNOTATION_PREFIX = 'besu.harbour.dev/';
 
@@ -50,26 +52,8 @@ export interface BesuConfig {
   warnings: string[];
 }
 
-/**
- * Parses a Go-style duration as Kubernetes writes them: "30s", "1m30s", "500ms", "2h", "1.5s".
- * @returns Kubernetes milliseconds, or undefined when the text is not a duration.
- */
-export function parseDuration(text: string): number | undefined {
-  const s = text.trim();
-  if (s === '0') return 0;
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * unit[m[2]];
-    pos = re.lastIndex;
-  }
-  return pos === 0 ? undefined : total;
-}
+// Durations in annotations are Go-style, as Kubernetes writes them: "30s", "1m30s" (api/duration.ts).
+export { parseDuration };
 
 /** Reads annotation `besu.harbour.dev/<key>`, then the env variable, trimming both. */
 function setting(annotations: Record<string, string>, env: Record<string, string>, key: string, envName?: string) {

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { freePort, startEtcd } from '../cluster/etcd.ts';
 import { GrpcChannel } from '../apiserver/storage/etcd-grpc.ts';
-import { ProtoWriter } from '../apiserver/storage/etcd-proto.ts';
+import { ProtoWriter } from '../apiserver/storage/proto-codec.ts';
 
 const { values } = parseArgs({
   options: {

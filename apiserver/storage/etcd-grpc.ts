@@ -20,7 +20,7 @@
 //           failure", and retries (the caller decides: the apiserver answers 503 instead).
 
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
-import type { ProtoWriter } from './etcd-proto.ts';
+import type { ProtoWriter } from './proto-codec.ts';
 
 /** A call etcd answered with a non-zero grpc-status. */
 export class GrpcError extends Error {

@@ -18,7 +18,8 @@ import { expired, failure, serviceUnavailable, StatusError } from '../status.ts'
 import { GrpcChannel } from './etcd-grpc.ts';
 import { watchPrefix, type WatchOptions } from './etcd-watch.ts';
 import { LeaseManager } from './lease-manager.ts';
-import { prefixEnd, ProtoWriter, readRange, readRevision, readTxn, writeCompact, writeRange, writeTxn, type Compare, type KeyValue, type RequestOp } from './etcd-proto.ts';
+import { ProtoWriter } from './proto-codec.ts';
+import { prefixEnd, readRange, readRevision, readTxn, writeCompact, writeRange, writeTxn, type Compare, type KeyValue, type RequestOp } from './etcd-proto.ts';
 
 /** One extra key written or deleted in the same transaction (IP and port reservations use it). */
 export interface SideKey {

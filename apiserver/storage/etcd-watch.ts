@@ -18,7 +18,8 @@
 
 import { constants, type ClientHttp2Stream } from 'node:http2';
 import type { GrpcChannel } from './etcd-grpc.ts';
-import { prefixEnd, ProtoWriter, readKeyValue, readMessage, type KeyValue } from './etcd-proto.ts';
+import { ProtoWriter, readMessage } from './proto-codec.ts';
+import { prefixEnd, readKeyValue, type KeyValue } from './etcd-proto.ts';
 
 export interface WatchEvent {
   type: 'put' | 'delete';

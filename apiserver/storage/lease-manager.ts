@@ -16,7 +16,8 @@
 // SKIPPED   The per-lease object cap is kept (1000, as Kubernetes), but not made a flag.
 
 import type { GrpcChannel } from './etcd-grpc.ts';
-import { ProtoWriter, readLeaseGrant, writeLeaseGrant } from './etcd-proto.ts';
+import { ProtoWriter } from './proto-codec.ts';
+import { readLeaseGrant, writeLeaseGrant } from './etcd-proto.ts';
 
 const REUSE_SECONDS = 60;
 const REUSE_PERCENT = 0.05;

@@ -3,7 +3,8 @@
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { prefixEnd, ProtoReader, ProtoWriter, readRange, readTxn, writeCompact, writeRange, writeTxn } from '../../apiserver/storage/etcd-proto.ts';
+import { ProtoReader, ProtoWriter } from '../../apiserver/storage/proto-codec.ts';
+import { prefixEnd, readRange, readTxn, writeCompact, writeRange, writeTxn } from '../../apiserver/storage/etcd-proto.ts';
 import { readWatchResponse } from '../../apiserver/storage/etcd-watch.ts';
 
 const require = createRequire(import.meta.url);

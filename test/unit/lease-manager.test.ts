@@ -4,7 +4,7 @@
 // test/integration/apiserver-event-ttl.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { GrpcChannel } from '../../apiserver/storage/etcd-grpc.ts';
-import { ProtoReader, ProtoWriter } from '../../apiserver/storage/etcd-proto.ts';
+import { ProtoReader, ProtoWriter } from '../../apiserver/storage/proto-codec.ts';
 import { LeaseManager } from '../../apiserver/storage/lease-manager.ts';
 
 function fakeEtcd() {

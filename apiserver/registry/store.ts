@@ -98,7 +98,7 @@ export class RegistryStore {
     const unallocated = s.allocate ? structuredClone(obj) : obj;
     for (let attempt = 1; ; attempt++) {
       const candidate = attempt === 1 ? obj : structuredClone(unallocated);
-      const side = this.allocate(def, candidate, undefined);
+      const side = await this.allocate(def, candidate, undefined);
       if (dryRun) return withTypeMeta(def, candidate);
       const result = await this.etcd.create(key, candidate, side, def.ttlSeconds);
       if (result.ok) return withTypeMeta(def, result.object);
@@ -132,7 +132,7 @@ export class RegistryStore {
   }
 
   /** Runs the strategy's allocator against what every stored object of the kind already holds. */
-  private allocate(def: ResourceDef, obj: KubeObject, old: KubeObject | undefined): SideKey[] {
+  private async allocate(def: ResourceDef, obj: KubeObject, old: KubeObject | undefined): Promise<SideKey[]> {
     const s = def.strategy;
     if (!s.allocate) return [];
     const taken = new Set<string>();
@@ -145,7 +145,10 @@ export class RegistryStore {
     } catch (err) {
       throw failure(500, 'InternalError', `Internal error occurred: failed to allocate: ${(err as Error).message}`);
     }
-    const clash = side.find((k) => k.value !== undefined && taken.has(k.key));
+    // The cache can be a moment behind etcd: a port released by a delete that has not reached
+    // the cache yet is free. etcd's reservation key decides; the transaction re-checks it anyway.
+    const suspect = side.find((k) => k.value !== undefined && taken.has(k.key));
+    const clash = suspect && (await this.etcd.exists(suspect.key)) ? suspect : undefined;
     if (clash) {
       const what = clash.key.split('/').pop();
       const field = clash.key.includes('nodeports') ? 'spec.ports[].nodePort' : 'spec.clusterIPs[0]';
@@ -169,7 +172,7 @@ export class RegistryStore {
       const next = tryUpdate(withTypeMeta(def, structuredClone(current)));
       next.metadata.resourceVersion = rv;
       if (sameContent(current, next, def)) return withTypeMeta(def, current);
-      const side = this.allocate(def, next, current);
+      const side = await this.allocate(def, next, current);
       const result = await this.etcd.update(key, next, Number(rv), side, def.ttlSeconds);
       if (result.ok) return withTypeMeta(def, result.object);
       if (result.why === 'notfound') throw notFound(def, name);

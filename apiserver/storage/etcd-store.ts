@@ -98,6 +98,11 @@ export class EtcdStore {
     return res.kvs.length ? decodeKv(res.kvs[0]) : undefined;
   }
 
+  /** Whether a key exists now (reservation keys hold a plain string, not an object). */
+  async exists(key: string): Promise<boolean> {
+    return (await this.range(key)).kvs.length > 0;
+  }
+
   /** Reads every object under a prefix at one revision (the latest when `revision` is omitted). */
   async list(prefix: string, revision?: number): Promise<{ items: KubeObject[]; revision: number }> {
     const res = await this.range(prefix, prefixEnd(prefix), revision);

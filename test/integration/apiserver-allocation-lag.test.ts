@@ -13,7 +13,7 @@ afterAll(async () => cp?.stop());
 
 const PATH = '/api/v1/namespaces/default/services';
 const send = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${cp.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const res = await fetch(`${cp.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 };
 const service = (name: string, nodePort: number, clusterIP?: string) => ({

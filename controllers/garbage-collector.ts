@@ -9,6 +9,10 @@
 //               ownerReference from every dependent; then we remove the finalizer and it disappears.
 //               The pods live on, owned by nobody (a new RC with the same selector adopts them).
 //             Foreground: the owner waits, held by "foregroundDeletion", until we deleted its dependents.
+//               A dependent that has dependents of its own is deleted in Foreground too, so a
+//               Deployment stays until its ReplicaSets *and their pods* are gone.
+//           The apiserver turns `kubectl delete --cascade=orphan|foreground` (DeleteOptions
+//           propagationPolicy) into those finalizers (apiserver/registry/deletion-finalizers.ts).
 //           Ownership chains: a Deployment owns ReplicaSets, which own pods. Deleting the Deployment
 //           leaves its ReplicaSets dangling, we delete them, and that leaves their pods dangling.
 //           "Gone" is always checked against the apiserver by uid before we delete anything: a cache
@@ -18,15 +22,12 @@
 //           staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go
 //           (deletionFinalizersForGarbageCollection: the apiserver adds the finalizers)
 // SHIPS     When an office closes, its containers are scrapped - or stamped "no office" if asked.
-// EXAMPLE   DELETE rc/besu                              => pods besu-* deleted (background)
-//           PATCH rc/besu finalizers [orphan]; DELETE   => pods lose their ownerReference, stay running
+// EXAMPLE   kubectl delete rc besu                      => pods besu-* deleted (background)
+//           kubectl delete rc besu --cascade=orphan     => pods lose their ownerReference, stay running
+//           kubectl delete deploy web --cascade=foreground => pods, then ReplicaSets, then web deleted
 // SKIPPED   the dependency graph of every kind (we follow pods and ReplicaSets as dependents, and
-//           RCs, ReplicaSets and Deployments as owners); blockOwnerDeletion.
-//
-// REAL WORLD Kubernetes' apiserver turns `kubectl delete --cascade=orphan` (propagationPolicy Orphan)
-// into the "orphan" finalizer on the owner, and Foreground into "foregroundDeletion". Ours does not
-// yet, so an Orphan delete sent to it removes the RC at once and we collect its pods as for
-// Background. Until it does, orphan by setting the finalizer first: deleteOrphaningDependents() below.
+//           RCs, ReplicaSets and Deployments as owners); blockOwnerDeletion (every controller sets
+//           it, so every dependent blocks); a dependent's other live owners during a Foreground delete.
 
 import type { KubeObject, OwnerReference } from '../api/types.ts';
 import { Controller } from '../client/controller.ts';
@@ -188,7 +189,10 @@ export class GarbageCollector extends Controller {
     }
     if (finalizers.includes(FINALIZER_FOREGROUND)) {
       for (const { resource: r, obj } of dependents.filter((d) => !d.obj.metadata.deletionTimestamp)) {
-        await this.client.delete(r, obj.metadata.name!, { namespace: obj.metadata.namespace, preconditions: { uid: obj.metadata.uid } }).catch((e) => {
+        // attemptToDeleteItem: an owner waits for this dependent, and the dependent has dependents
+        // of its own - delete it in Foreground too, so the wait reaches all the way down.
+        const propagationPolicy = this.dependentsOf(obj.metadata.uid!).length ? 'Foreground' : 'Background';
+        await this.client.delete(r, obj.metadata.name!, { namespace: obj.metadata.namespace, preconditions: { uid: obj.metadata.uid }, propagationPolicy }).catch((e) => {
           if (!isNotFound(e)) throw e;
         });
       }
@@ -216,13 +220,4 @@ export class GarbageCollector extends Controller {
       if (current.metadata.uid !== owner.metadata.uid || !current.metadata.finalizers?.includes(finalizer)) return;
     }
   }
-}
-
-/**
- * `kubectl delete --cascade=orphan` for an apiserver that does not add the finalizer itself:
- * put the "orphan" finalizer on the owner, then delete it. The garbage collector does the rest.
- */
-export async function deleteOrphaningDependents(client: ControllerClient, resource: ResourceName, name: string, namespace?: string): Promise<void> {
-  await client.patch(resource, name, { metadata: { finalizers: [FINALIZER_ORPHAN] } }, { namespace, type: 'strategic' });
-  await client.delete(resource, name, { namespace, propagationPolicy: 'Orphan' });
 }

@@ -15,6 +15,7 @@ import type { DeleteOptions, KubeObject } from '../../api/types.ts';
 import { applyPatch, patchTypeFor } from '../patch/apply-patch.ts';
 import { PatchError } from '../patch/errors.ts';
 import { deleteObject, finishDeletionIfDone } from '../registry/delete.ts';
+import { validateDeleteOptions } from '../registry/deletion-finalizers.ts';
 import type { RegistryStore } from '../registry/store.ts';
 import { withTypeMeta } from '../registry/store.ts';
 import { etcdKey, etcdPrefix, type ResourceDef } from '../registry/strategy.ts';
@@ -172,6 +173,7 @@ export function deleteOptions(call: Call): DeleteOptions {
   if (options.gracePeriodSeconds !== undefined && typeof options.gracePeriodSeconds !== 'number') {
     throw badRequest('gracePeriodSeconds must be a number');
   }
+  validateDeleteOptions(options);
   return options;
 }
 

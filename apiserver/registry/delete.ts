@@ -11,11 +11,14 @@
 // SHIPS     Unloading a container takes time: the captain is told, and strikes it off when it is ashore.
 // EXAMPLE   DELETE pod on node-1 (grace 30)  => 200, pod has deletionTimestamp, STATUS Terminating
 //           DELETE pod never scheduled       => 200, gone at once
-// SKIPPED   Foreground propagation (the garbage collector in kube-controller-manager owns owners).
+//           DELETE deployment, propagationPolicy Orphan => 200, finalizers [orphan], deletionTimestamp
+// SKIPPED   dryRun. What propagation policies mean is in deletion-finalizers.ts; the work they ask
+//           for is the garbage collector's (controllers/garbage-collector.ts).
 
 import type { DeleteOptions, KubeObject, Pod } from '../../api/types.ts';
 import { conflict, notFound } from '../status.ts';
 import { staleConflict, withTypeMeta, type RegistryStore } from './store.ts';
+import { deletionFinalizers, validateDeleteOptions } from './deletion-finalizers.ts';
 import { etcdKey, type ResourceDef } from './strategy.ts';
 
 /** How long a delete waits: the request's grace, else the pod's own, else immediately. */
@@ -33,26 +36,22 @@ function gracePeriod(def: ResourceDef, obj: KubeObject, options: DeleteOptions):
  * Returns the object as it was deleted, or as it now waits (with deletionTimestamp).
  */
 export async function deleteObject(store: RegistryStore, def: ResourceDef, ns: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+  validateDeleteOptions(options);
   const key = etcdKey(def, ns, name);
   for (let attempt = 0; attempt < 16; attempt++) {
     const current = await store.etcd.get(key);
     if (!current) throw notFound(def, name);
-    const pre = options.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid) {
-      throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw staleConflict(def, name);
+    checkPreconditions(def, name, current, options);
 
-    // Orphan and Foreground propagation are finalizers the garbage collector honours: the
+    // @doc: delete-propagation-finalizers
+    // Orphan and Foreground propagation become finalizers the garbage collector honours: the
     // object waits, with deletionTimestamp set, until the collector has dealt with its dependents.
-    const policyFinalizer = propagationFinalizer(options);
-    if (policyFinalizer && !current.metadata.finalizers?.includes(policyFinalizer)) {
-      current.metadata.finalizers = [...(current.metadata.finalizers ?? []), policyFinalizer];
-    }
+    // Background removes them again, so a later `--cascade=background` overrides an earlier orphan.
+    const gc = deletionFinalizers(def.strategy.defaultGarbageCollectionPolicy ?? 'Unsupported', current.metadata.finalizers, options);
     const grace = def.plural === 'namespaces' ? 0 : gracePeriod(def, current, options);
-    const waiting = def.plural === 'namespaces' || grace > 0 || (current.metadata.finalizers?.length ?? 0) > 0;
+    const waiting = def.plural === 'namespaces' || grace > 0 || gc.finalizers.length > 0;
     if (waiting) {
-      const next = markForDeletion(def, current, grace);
+      const next = markForDeletion(def, current, grace, gc);
       if (!next) return withTypeMeta(def, current);
       const result = await store.etcd.update(key, next, Number(current.metadata.resourceVersion), [], def.ttlSeconds);
       if (result.ok) return withTypeMeta(def, result.object);
@@ -66,24 +65,31 @@ export async function deleteObject(store: RegistryStore, def: ResourceDef, ns: s
   throw conflict(def, name, 'too many concurrent writers; please retry');
 }
 
-/** The finalizer a propagation policy asks for (DeletionPropagation in metav1), if any. */
-function propagationFinalizer(options: DeleteOptions & { orphanDependents?: boolean }): string | undefined {
-  if (options.propagationPolicy === 'Orphan' || options.orphanDependents === true) return 'orphan';
-  if (options.propagationPolicy === 'Foreground') return 'foregroundDeletion';
-  return undefined;
+function checkPreconditions(def: ResourceDef, name: string, current: KubeObject, options: DeleteOptions): void {
+  const pre = options.preconditions;
+  if (pre?.uid && pre.uid !== current.metadata.uid) {
+    throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw staleConflict(def, name);
 }
 
 /**
- * Stamps deletionTimestamp, or shortens an existing grace period. Returns undefined when the
- * object is already marked at least as soon (a repeated delete changes nothing).
+ * Stamps deletionTimestamp (or shortens an existing grace period) and writes the finalizers the
+ * propagation policy asked for. Returns undefined when nothing would change (a repeated delete).
  */
-function markForDeletion(def: ResourceDef, current: KubeObject, grace: number): KubeObject | undefined {
+function markForDeletion(def: ResourceDef, current: KubeObject, grace: number, gc: { changed: boolean; finalizers: string[] }): KubeObject | undefined {
   const meta = current.metadata;
   const deadline = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) <= grace) return undefined;
+  const sooner = !meta.deletionTimestamp || (meta.deletionGracePeriodSeconds ?? 0) > grace;
+  if (!sooner && !gc.changed) return undefined;
   const next = structuredClone(current);
+  if (gc.changed) next.metadata.finalizers = gc.finalizers;
+  if (!sooner) return next; // already being deleted: only the finalizers change
   next.metadata.deletionTimestamp = meta.deletionTimestamp && grace > 0 ? meta.deletionTimestamp : deadline;
   next.metadata.deletionGracePeriodSeconds = grace;
+  // markAsDeleting: an object that waits only on finalizers gets a new generation, once, so a
+  // controller's observedGeneration shows it has seen the deletion.
+  if (!meta.deletionTimestamp && grace === 0 && (meta.generation ?? 0) > 0 && def.plural !== 'namespaces') next.metadata.generation = meta.generation! + 1;
   if (def.plural === 'namespaces') (next as { status?: unknown }).status = { phase: 'Terminating' };
   return next;
 }

@@ -94,6 +94,8 @@ function validateDeployment(d: Deployment): StatusCause[] {
 }
 
 export const deploymentStrategy: Strategy = {
+  // apps/v1 (and core/v1) delete dependents in the background unless told otherwise (registry strategy.go).
+  defaultGarbageCollectionPolicy: 'DeleteDependents',
   defaults(obj) {
     const d = asDeployment(obj);
     if (d.spec && typeof d.spec === 'object') defaultDeployment(d);

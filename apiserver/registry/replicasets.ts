@@ -31,6 +31,8 @@ function validateReplicaSet(rs: ReplicaSet): StatusCause[] {
 }
 
 export const replicaSetStrategy: Strategy = {
+  // apps/v1 (and core/v1) delete dependents in the background unless told otherwise (registry strategy.go).
+  defaultGarbageCollectionPolicy: 'DeleteDependents',
   defaults(obj) {
     const rs = asRS(obj);
     if (!rs.spec || typeof rs.spec !== 'object') return;

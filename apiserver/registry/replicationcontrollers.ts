@@ -23,6 +23,8 @@ function selectorText(selector: Record<string, string> | undefined): string {
 }
 
 export const replicationControllerStrategy: Strategy = {
+  // apps/v1 (and core/v1) delete dependents in the background unless told otherwise (registry strategy.go).
+  defaultGarbageCollectionPolicy: 'DeleteDependents',
   defaults(obj) {
     const rc = asRC(obj);
     if (!rc.spec || typeof rc.spec !== 'object') return;

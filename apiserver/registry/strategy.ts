@@ -13,6 +13,7 @@
 
 import type { KubeObject, StatusCause, TableColumnDefinition } from '../../api/types.ts';
 import type { SideKey } from '../storage/etcd-store.ts';
+import type { GarbageCollectionPolicy } from './deletion-finalizers.ts';
 
 /** What the strategy needs to know about the moment of the request. */
 export interface StrategyContext {
@@ -51,6 +52,13 @@ export interface Strategy {
   tracksGeneration?: boolean;
   /** Names must be DNS-1123 labels rather than subdomains (services, namespaces). @default false */
   nameIsLabel?: boolean;
+  /**
+   * DefaultGarbageCollectionPolicy (rest.GarbageCollectionDeleteStrategy): whether a DELETE's
+   * propagationPolicy becomes the "orphan" / "foregroundDeletion" finalizer on this kind, and what
+   * a DELETE without one means. Only kinds our garbage collector follows as owners opt in.
+   * @default "Unsupported"
+   */
+  defaultGarbageCollectionPolicy?: GarbageCollectionPolicy;
   table: TableConvertor;
 }
 

@@ -11,93 +11,33 @@
 // SHIPS     A visiting captain's first day at the harbour, radio in hand.
 // EXAMPLE   kubectl create deployment web --image=hyperledger/besu:24.1 --replicas=3
 //           => "deployment.apps/web created";  kubectl rollout status deployment/web  =>  "... successfully rolled out"
-// SKIPPED   rollout pause/resume/restart, autoscale (no HorizontalPodAutoscaler).
+// SKIPPED   autoscale (no HorizontalPodAutoscaler); rollout pause/resume/restart and describe are in
+//           kubectl-rollout.test.ts, delete --cascade in kubectl-cascade.test.ts.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { realClock } from '../../client/clock.ts';
-import { KubeClient } from '../../client/rest.ts';
-import { startControllerManager, type ControllerManager } from '../../controllers/controller-manager.ts';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
-import { SimCluster } from '../integration/controllers-sim.ts';
-
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-const kubectlVersion = spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' });
-const haveKubectl = !kubectlVersion.error && kubectlVersion.status === 0;
-const inCI = process.env.CI === 'true';
-if (!haveKubectl && !inCI) {
-  console.warn(`SKIPPED test/compat/kubectl-apps.test.ts: no '${KUBECTL}' on PATH. Install kubectl 1.32 (e.g. apt-get install kubectl) to run it.`);
-}
+import { eventually, skipKubectl, useKubectl } from '../helpers/kubectl.ts';
+import { type SimCluster, type SimClusterHandle, startSimCluster } from '../helpers/sim-cluster.ts';
 
 const clock = realClock(0.05);
-let cp: ControlPlane;
-let cm: ControllerManager;
+/** How long a change may take to reach the pods: it goes through the controllers and the simulated kubelets. */
+const ROLLOUT_MS = 20_000;
+let cluster: SimClusterHandle | undefined;
 let sim: SimCluster;
-let scratch: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[]): Promise<Run> {
-  const env = { ...process.env, KUBECONFIG: cp.kubeconfig, KUBECACHEDIR: join(scratch, 'cache'), HOME: scratch };
-  return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const run = await kubectl(args);
-  if (run.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  return run.stdout;
-}
-
-async function eventually(check: () => Promise<void> | void, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 /** The table kubectl printed, as rows of cells split on runs of spaces. */
 const rows = (text: string) => text.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
 const webPods = () => sim.pods.list().filter((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
 
-beforeAll(async () => {
-  if (!haveKubectl && !inCI) return;
-  scratch = mkdtempSync(join(tmpdir(), 'harbour-kubectl-apps-'));
-  cp = await startControlPlane({ serviceClusterIPRange: '127.98.0.0/16' });
-  const client = new KubeClient({ server: cp.url, clock });
-  cm = await startControllerManager({ kubeconfig: cp.kubeconfig, clock, log: () => {} });
-  await cm.ready;
-  sim = new SimCluster(client, clock);
-  await sim.start(['node-1', 'node-2']);
-});
+describe.skipIf(skipKubectl)('kubectl and apps/v1', () => {
+  // The controllers and simulated nodes join kubectl's control plane, and stop before it does
+  // (vitest runs afterAll hooks last-registered first).
+  const { kubectl, ok } = useKubectl({
+    serviceClusterIPRange: '127.98.0.0/16',
+    setup: async (k) => void ({ sim } = cluster = await startSimCluster({ clock, nodes: ['node-1', 'node-2'], controlPlane: k.cp })),
+  });
+  afterAll(() => cluster?.stop());
 
-afterAll(async () => {
-  sim?.stop();
-  await cm?.stop();
-  await cp?.stop();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
-
-describe.skipIf(!haveKubectl && !inCI)('kubectl and apps/v1', () => {
   it('create deployment (protobuf), then rollout status finishes', async () => {
     expect(await ok('create', 'deployment', 'web', '--image=hyperledger/besu:24.1', '--replicas=3')).toBe('deployment.apps/web created\n');
     const status = await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
@@ -122,7 +62,7 @@ describe.skipIf(!haveKubectl && !inCI)('kubectl and apps/v1', () => {
   it('scale deployment', async () => {
     expect(await ok('scale', 'deployment', 'web', '--replicas=5')).toBe('deployment.apps/web scaled\n');
     await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
-    await eventually(() => expect(webPods()).toHaveLength(5));
+    await eventually(() => expect(webPods()).toHaveLength(5), ROLLOUT_MS);
     expect(rows(await ok('get', 'deploy', 'web'))[1].slice(0, 4)).toEqual(['web', '5/5', '5', '5']);
   });
 
@@ -147,7 +87,7 @@ describe.skipIf(!haveKubectl && !inCI)('kubectl and apps/v1', () => {
   it('rollout undo goes back to the first image', async () => {
     expect(await ok('rollout', 'undo', 'deployment/web')).toBe('deployment.apps/web rolled back\n');
     await ok('rollout', 'status', 'deployment/web', '--timeout=60s');
-    await eventually(() => expect(webPods().map((p) => p.spec.containers[0].image)).toEqual(Array(5).fill('hyperledger/besu:24.1')));
+    await eventually(() => expect(webPods().map((p) => p.spec.containers[0].image)).toEqual(Array(5).fill('hyperledger/besu:24.1')), ROLLOUT_MS);
     expect(rows(await ok('rollout', 'history', 'deployment/web')).slice(2).map((r) => r[0])).toEqual(['2', '3']);
   });
 
@@ -160,8 +100,8 @@ describe.skipIf(!haveKubectl && !inCI)('kubectl and apps/v1', () => {
 
   it('delete deployment removes its replica sets and pods', async () => {
     expect(await ok('delete', 'deployment', 'web')).toBe('deployment.apps "web" deleted\n');
-    await eventually(async () => expect((await kubectl(['get', 'rs'])).stderr).toContain('No resources found in default namespace.'));
-    await eventually(() => expect(sim.pods.list().filter((p) => p.metadata.labels?.app === 'web')).toHaveLength(0));
+    await eventually(async () => expect((await kubectl(['get', 'rs'])).stderr).toContain('No resources found in default namespace.'), ROLLOUT_MS);
+    await eventually(() => expect(sim.pods.list().filter((p) => p.metadata.labels?.app === 'web')).toHaveLength(0), ROLLOUT_MS);
     expect((await kubectl(['get', 'deploy', 'web'])).stderr).toContain('Error from server (NotFound): deployments.apps "web" not found');
   });
 });

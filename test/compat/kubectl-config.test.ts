@@ -10,78 +10,17 @@
 // EXAMPLE   kubectl create configmap besu-config --from-literal=network=harbour  =>  "configmap/besu-config created"
 // SKIPPED   `kubectl create secret generic --from-env-file` (the same request as --from-literal).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-const kubectlVersion = spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' });
-const haveKubectl = !kubectlVersion.error && kubectlVersion.status === 0;
-const inCI = process.env.CI === 'true';
-if (!haveKubectl && !inCI) {
-  console.warn(`SKIPPED test/compat/kubectl-config.test.ts: no '${KUBECTL}' on PATH. Install kubectl 1.32 to run it.`);
-}
-
-let cp: ControlPlane;
-let scratch: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs kubectl with its own kubeconfig, an empty discovery cache and a scratch HOME. */
-function kubectl(args: string[]): Promise<Run> {
-  const env = { ...process.env, KUBECONFIG: cp.kubeconfig, KUBECACHEDIR: join(scratch, 'cache'), HOME: scratch };
-  return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const run = await kubectl(args);
-  if (run.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  return run.stdout;
-}
-
-function file(name: string, text: string): string {
-  const path = join(scratch, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-/** Reads an object straight from the API, to check what was stored. */
-async function stored(path: string): Promise<{ status: number; body: Obj }> {
-  const res = await fetch(`${cp.url}${path}`);
-  return { status: res.status, body: (await res.json()) as Obj };
-}
+import { describe, expect, it } from 'vitest';
+import { skipKubectl, useKubectl } from '../helpers/kubectl.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-describe.skipIf(!haveKubectl && !inCI)('kubectl and ConfigMaps / Secrets', () => {
-  beforeAll(async () => {
-    if (!haveKubectl) throw new Error(`CI=true and no '${KUBECTL}' on PATH: the kubectl compatibility tests must run in CI.`);
-    cp = await startControlPlane({ serviceClusterIPRange: '127.96.17.0/24' });
-    scratch = mkdtempSync(join(tmpdir(), 'harbour-kubectl-config-'));
-  });
-
-  afterAll(async () => {
-    await cp?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+describe.skipIf(skipKubectl)('kubectl and ConfigMaps / Secrets', () => {
+  const session = useKubectl({ serviceClusterIPRange: '127.96.17.0/24' });
+  const { kubectl, ok, manifest: file, stored } = session;
 
   it('create configmap --from-literal and --from-file, then get cm prints NAME DATA AGE', async () => {
     expect(await ok('create', 'configmap', 'besu-config', '--from-literal=network=harbour', '--from-literal=BESU_CHAIN_ID=1337')).toBe('configmap/besu-config created\n');
@@ -130,8 +69,8 @@ describe.skipIf(!haveKubectl && !inCI)('kubectl and ConfigMaps / Secrets', () =>
   });
 
   it('create secret tls from a generated certificate and key', async () => {
-    const cert = join(scratch, 'tls.crt');
-    const key = join(scratch, 'tls.key');
+    const cert = join(session.scratch, 'tls.crt');
+    const key = join(session.scratch, 'tls.key');
     const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=besu.harbour', '-keyout', key, '-out', cert], { encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
     expect(await ok('create', 'secret', 'tls', 'rpc-tls', `--cert=${cert}`, `--key=${key}`)).toBe('secret/rpc-tls created\n');

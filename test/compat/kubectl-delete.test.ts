@@ -10,7 +10,7 @@
 // SKIPPED   --cascade=orphan and foreground deletion (no garbage collector options here).
 
 import { describe, expect, it } from 'vitest';
-import { podYaml, rcYaml, skipKubectl, useKubectl } from '../helpers/kubectl.ts';
+import { podYaml, rcYaml, serviceYaml, skipKubectl, useKubectl } from '../helpers/kubectl.ts';
 
 describe.skipIf(skipKubectl)('the real kubectl', () => {
   const { kubectl, ok, manifest, api } = useKubectl({
@@ -19,18 +19,7 @@ describe.skipIf(skipKubectl)('the real kubectl', () => {
     setup: async (k) => {
       await k.ok('create', '-f', k.manifest('besu-0.yaml', podYaml('besu-0')));
       await k.ok('create', '-f', k.manifest('rc.yaml', rcYaml('besu', 3, 'hyperledger/besu:24.2')));
-      await k.ok('create', '-f', k.manifest('svc.yaml', `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: besu
-  ports:
-  - name: rpc
-    port: 80
-    targetPort: 8545
-`));
+      await k.ok('create', '-f', k.manifest('svc.yaml', serviceYaml('web', 80)));
     },
   });
 

@@ -13,7 +13,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Obj, podYaml, rcYaml, skipKubectl, useKubectl } from '../helpers/kubectl.ts';
+import { type Obj, podYaml, rcYaml, serviceYaml, skipKubectl, useKubectl } from '../helpers/kubectl.ts';
 
 describe.skipIf(skipKubectl)('the real kubectl', () => {
   const { kubectl, ok, manifest, api, getPod } = useKubectl({
@@ -46,18 +46,7 @@ describe.skipIf(skipKubectl)('the real kubectl', () => {
   });
 
   it('apply -f on a Service keeps its allocated ClusterIP', async () => {
-    const text = (port: number) => `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: besu
-  ports:
-  - name: rpc
-    port: ${port}
-    targetPort: 8545
-`;
+    const text = (port: number) => serviceYaml('web', port);
     const file = manifest('svc.yaml', text(8545));
     expect(await ok('apply', '-f', file)).toBe('service/web created\n');
     const before = await api('GET', '/api/v1/namespaces/default/services/web');

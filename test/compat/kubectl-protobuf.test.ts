@@ -19,88 +19,14 @@
 //           job|token, autoscale): they get 404 before any body is read. `kubectl create
 //           deployment` is covered in ./kubectl-apps.test.ts.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { describe, expect, it } from 'vitest';
+import { nodeBody, skipKubectl, useKubectl } from '../helpers/kubectl.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
-// ## Is kubectl here? Under CI a missing kubectl fails the run; on a laptop it skips, loudly.
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-const kubectlVersion = spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' });
-const haveKubectl = !kubectlVersion.error && kubectlVersion.status === 0;
-const inCI = process.env.CI === 'true';
-if (!haveKubectl && !inCI) {
-  console.warn(`SKIPPED test/compat/kubectl-protobuf.test.ts: no '${KUBECTL}' on PATH. Install kubectl 1.32 (e.g. apt-get install kubectl) to run it.`);
-}
-
-let cp: ControlPlane;
-let scratch: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs kubectl with its own kubeconfig, an empty discovery cache and a scratch HOME. */
-function kubectl(args: string[]): Promise<Run> {
-  const env = { ...process.env, KUBECONFIG: cp.kubeconfig, KUBECACHEDIR: join(scratch, 'cache'), HOME: scratch };
-  return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs kubectl and insists it succeeds; returns stdout. */
-async function ok(...args: string[]): Promise<string> {
-  const run = await kubectl(args);
-  if (run.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  return run.stdout;
-}
-
-/** A direct JSON API call, to set up what kubectl cannot and to check what was stored. */
-async function api(method: string, path: string, body?: unknown): Promise<Obj> {
-  const res = await fetch(`${cp.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = (await res.json()) as Obj;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
-  return parsed;
-}
-
-const readyNode = (name: string) => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name },
-  spec: {},
-  status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
-});
-
-describe.skipIf(!haveKubectl && !inCI)('kubectl commands that send protobuf', () => {
-  beforeAll(async () => {
-    if (!haveKubectl) {
-      throw new Error(`CI=true and no '${KUBECTL}' on PATH: the kubectl compatibility tests must run in CI. Install kubectl 1.32.`);
-    }
-    cp = await startControlPlane({ serviceClusterIPRange: '127.96.14.0/24' });
-    scratch = mkdtempSync(join(tmpdir(), 'harbour-kubectl-pb-'));
-  });
-
-  afterAll(async () => {
-    await cp?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+describe.skipIf(skipKubectl)('kubectl commands that send protobuf', () => {
+  const session = useKubectl({ serviceClusterIPRange: '127.96.14.0/24' });
+  const { kubectl, ok, api } = session;
 
   it('create namespace, then get it', async () => {
     expect(await ok('create', 'namespace', 'lesson')).toBe('namespace/lesson created\n');
@@ -159,7 +85,7 @@ describe.skipIf(!haveKubectl && !inCI)('kubectl commands that send protobuf', ()
   });
 
   it('debug node/NAME creates a debugger pod on that node', async () => {
-    await api('POST', '/api/v1/nodes', readyNode('node-1'));
+    await api('POST', '/api/v1/nodes', nodeBody('node-1'));
     const run = await kubectl(['debug', 'node/node-1', '--image=busybox', '--profile=legacy']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Creating debugging pod node-debugger-node-1-\w{5} with container debugger on node node-1\.\n$/);
@@ -177,7 +103,7 @@ describe.skipIf(!haveKubectl && !inCI)('kubectl commands that send protobuf', ()
   });
 
   it('debug POD --copy-to copies the whole pod spec and adds the debug container', async () => {
-    const manifest = join(scratch, 'rich.yaml');
+    const manifest = join(session.scratch, 'rich.yaml');
     writeFileSync(manifest, `apiVersion: v1
 kind: Pod
 metadata: {name: rich, annotations: {note: hello}}

@@ -4,22 +4,39 @@
 //           their own etcd and apiserver and speak plain HTTP to it: one call (`api`), one call
 //           that insists on a status code (`ok`), one watch stream read line by line (`watch`).
 //           `useApiServer` registers the beforeAll/afterAll that start and stop the pair, and
-//           hands back those calls already pointed at it.
+//           hands back those calls already pointed at it, plus `refused`: a request that must fail
+//           with a given Status while etcd's revision stays put ("stored nothing", proven).
 // REAL K8S  test/integration/framework (StartTestServer) and the REST client in client-go/rest
 // SHIPS     The radio room's handset, tuned to one practice harbour.
 // EXAMPLE   const { ok, watch } = useApiServer({ serviceClusterIPRange: '127.96.61.0/24' });
 //           const created = await ok('POST', '/api/v1/namespaces/default/pods', pod('besu-0'));
-// SKIPPED   Protobuf, paging, authentication.
+// SKIPPED   Protobuf encoding (bodies arrive already encoded, see protobuf-writer.ts), paging.
 
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+import { eventually, sleep } from './wait.ts';
+
+export { eventually, sleep };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
 export interface Answer {
   status: number;
+  /** The parsed JSON, or `{ raw }` when the answer was not JSON. */
   body: Obj;
+  /** How long the call took, in milliseconds. */
+  ms: number;
+}
+
+/** The Status a refused request must come back with. */
+export interface Expected {
+  code: number;
+  reason: string;
+  /** Text the message must contain, so the student learns what was wrong. */
+  message?: string | RegExp;
+  /** For 422: a field the causes name. */
+  field?: string;
 }
 
 export interface WatchStream {
@@ -42,13 +59,19 @@ export interface ApiServerSession {
   watch(path: string, headers?: Record<string, string>): Promise<WatchStream>;
   createNamespace(name: string): Promise<void>;
   bindPod(ns: string, name: string, node: string): Promise<void>;
+  /** etcd's current revision, read through a consistent (quorum) list of every pod. */
+  etcdRevision(): Promise<number>;
+  /**
+   * Sends a request that must be refused, checks the Status it gets back (code, reason, message,
+   * field), and checks that etcd's revision did not move: nothing at all was written.
+   */
+  refused(method: string, path: string, body: unknown, want: Expected, headers?: Record<string, string>): Promise<Obj>;
 }
 
 // ## Small pure helpers
 
 export const summary = (e: Obj) => `${e.type} ${e.object?.metadata?.name ?? e.object?.message ?? ''}`;
 export const rvOf = (o: Obj) => Number(o.metadata.resourceVersion);
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function pod(name: string, labels: Record<string, string> = {}): Obj {
   return {
@@ -66,19 +89,6 @@ export function rc(name: string, replicas = 2): Obj {
     metadata: { name },
     spec: { replicas, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.1' }] } } },
   };
-}
-
-/** Polls until `check` passes, for effects that happen asynchronously (namespace removal). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(100);
-    }
-  }
 }
 
 // ## One control plane per test file
@@ -104,6 +114,7 @@ export function useApiServer(options: ControlPlaneOptions): ApiServerSession {
     if (res.status !== want) throw new Error(`${method} ${path}: expected ${want}, got ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   };
+  const etcdRevision = async () => Number((await ok('GET', '/api/v1/pods')).metadata.resourceVersion);
   return {
     get cp() {
       return cp();
@@ -114,17 +125,35 @@ export function useApiServer(options: ControlPlaneOptions): ApiServerSession {
     createNamespace: async (name) => void (await ok('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
     bindPod: async (ns, name, node) =>
       void (await ok('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } })),
+    etcdRevision,
+    async refused(method, path, body, want, headers) {
+      const before = await etcdRevision();
+      const res = await api(method, path, body, headers);
+      expect(res.status, JSON.stringify(res.body)).toBe(want.code);
+      expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: want.reason, code: want.code });
+      if (typeof want.message === 'string') expect(res.body.message).toContain(want.message);
+      else if (want.message) expect(res.body.message).toMatch(want.message);
+      if (want.field) expect((res.body.details?.causes ?? []).map((c: Obj) => c.field), JSON.stringify(res.body)).toContain(want.field);
+      expect(await etcdRevision()).toBe(before);
+      return res.body;
+    },
   };
 }
 
 // ## One HTTP call, one watch stream
 
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+/**
+ * One request. A string or bytes body (protobuf) is sent as it is, anything else as JSON; the
+ * content-type defaults to JSON. With `timeoutMs` a request that hangs is aborted.
+ */
+export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs?: number): Promise<Answer> {
   const init: RequestInit = { method, headers: { ...headers } };
+  if (timeoutMs !== undefined) init.signal = AbortSignal.timeout(timeoutMs);
   if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.body = typeof body === 'string' ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   }
+  const started = Date.now();
   const res = await fetch(`${base}${path}`, init);
   const text = await res.text();
   let parsed: Obj;
@@ -133,10 +162,11 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   } catch {
     parsed = { raw: text };
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed, ms: Date.now() - started };
 }
 
-async function openWatch(base: string, path: string, headers: Record<string, string>): Promise<WatchStream> {
+/** Opens `?watch=true` at `base` and collects one parsed event per line; resolves once headers arrived. */
+export async function openWatch(base: string, path: string, headers: Record<string, string>): Promise<WatchStream> {
   const controller = new AbortController();
   const events: Obj[] = [];
   let wake = () => {};

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEtcd, type EtcdProcess } from '../../cluster/etcd.ts';
-import { startApiServer, type ApiServer } from '../../apiserver/server.ts';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../apiserver/server.ts';
 import { kubeconfigText } from '../../cluster/kubeconfig.ts';
 
 export { kubeconfigText };
@@ -41,14 +41,20 @@ export interface ControlPlaneOptions {
   /** ClusterIP range, so parallel test files never hand out the same addresses. */
   serviceClusterIPRange?: string;
   quiet?: boolean;
+  /**
+   * More kube-apiserver flags, given the plane's scratch directory for any file they name.
+   * @example (dir) => ({ eventTTLSeconds: 3 })
+   */
+  apiserver?: (dir: string) => Partial<ApiServerOptions>;
 }
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'harbour-test-'));
   const etcd = await startEtcd({ dataDir: join(dir, 'etcd'), clientPort: 0, peerPort: 0 });
   const log = options.quiet === false ? console.log : () => {};
+  const flags = options.apiserver?.(dir) ?? {};
   const start = (port = 0) =>
-    startApiServer({ etcdServers: [etcd.url], port, log, serviceClusterIPRange: options.serviceClusterIPRange });
+    startApiServer({ ...flags, etcdServers: [etcd.url], port, log, serviceClusterIPRange: options.serviceClusterIPRange });
   let apiserver: ApiServer | undefined = await start();
   const port = apiserver.port;
   const url = apiserver.url;

@@ -17,10 +17,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { type Answer, call, type Obj } from './apiserver-http.ts';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
+import { eventually, sleep } from './wait.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Obj = Record<string, any>;
+export { eventually, sleep };
+export type { Answer, Obj };
 
 // ## Is kubectl here? Under CI a missing kubectl fails the run; on a laptop it skips, loudly.
 export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
@@ -79,6 +81,22 @@ spec:
 `;
 }
 
+/** A ClusterIP Service in front of the besu pods' RPC port (8545), named `rpc`. */
+export function serviceYaml(name: string, port: number): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector:
+    app: besu
+  ports:
+  - name: rpc
+    port: ${port}
+    targetPort: 8545
+`;
+}
+
 export const nodeBody = (name: string) => ({
   apiVersion: 'v1',
   kind: 'Node',
@@ -86,21 +104,6 @@ export const nodeBody = (name: string) => ({
   spec: {},
   status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
 });
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` passes. */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(100);
-    }
-  }
-}
 
 // ## One control plane and one scratch folder per test file
 
@@ -121,6 +124,8 @@ export interface Background {
 export interface KubectlSession {
   /** The running control plane (only inside tests and hooks). */
   readonly cp: ControlPlane;
+  /** The file's scratch folder (kubectl's HOME), for files a test writes itself. */
+  readonly scratch: string;
   /** Runs kubectl to completion; `input` is piped to its stdin (for `-f -`). */
   kubectl(args: string[], input?: string): Promise<Run>;
   /** Runs kubectl and insists it succeeds; returns stdout. */
@@ -129,6 +134,8 @@ export interface KubectlSession {
   manifest(name: string, text: string): string;
   /** A direct API call, for what kubectl cannot do (bindings, status, events) and to check results. */
   api(method: string, path: string, body?: unknown): Promise<Obj>;
+  /** Reads a path straight from the API, whatever the answer: what was stored, or a 404 when nothing was. */
+  stored(path: string): Promise<Answer>;
   getPod(name: string, ns?: string): Promise<Obj>;
   bind(name: string, node: string, ns?: string): Promise<Obj>;
   /** A long-running kubectl (get -w, drain) whose output we read while it runs. */
@@ -147,6 +154,9 @@ export function useKubectl(options: KubectlOptions): KubectlSession {
     get cp() {
       return plane!;
     },
+    get scratch() {
+      return scratch;
+    },
     kubectl: (args, input) => runKubectl(env(), args, input),
     async ok(...args) {
       const run = await runKubectl(env(), args);
@@ -158,7 +168,12 @@ export function useKubectl(options: KubectlOptions): KubectlSession {
       writeFileSync(path, text);
       return path;
     },
-    api: (method, path, body) => callApi(plane!.url, method, path, body),
+    async api(method, path, body) {
+      const res = await call(plane!.url, method, path, body);
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    stored: (path) => call(plane!.url, 'GET', path),
     getPod: (name, ns = 'default') => session.api('GET', `/api/v1/namespaces/${ns}/pods/${name}`),
     bind: (name, node, ns = 'default') =>
       session.api('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } }),
@@ -182,7 +197,7 @@ export function useKubectl(options: KubectlOptions): KubectlSession {
   return session;
 }
 
-// ## Running kubectl and calling the API
+// ## Running kubectl
 
 function runKubectl(env: NodeJS.ProcessEnv, args: string[], input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -204,15 +219,4 @@ function runInBackground(env: NodeJS.ProcessEnv, args: string[]): Background {
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, output: () => out, exited };
-}
-
-async function callApi(base: string, method: string, path: string, body?: unknown): Promise<Obj> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = (await res.json()) as Obj;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
-  return parsed;
 }

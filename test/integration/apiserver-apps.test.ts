@@ -12,46 +12,18 @@
 // SKIPPED   the controllers (controllers-deployment.test.ts runs them).
 
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { type Obj, useApiServer } from '../helpers/apiserver-http.ts';
 import { envelope, intOrString, map, msg, num, str } from '../helpers/protobuf-writer.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
-let cp: ControlPlane;
+const { api, ok, refused } = useApiServer({});
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 const RSS = '/apis/apps/v1/namespaces/default/replicasets';
-const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
-
-async function api(method: string, path: string, body?: unknown, contentType = 'application/json', accept?: string): Promise<{ status: number; body: Obj }> {
-  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': contentType };
-  if (accept) headers.accept = accept;
-  const res = await fetch(`${cp.url}${path}`, {
-    method, headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Obj };
-}
-
-async function ok(method: string, path: string, body?: unknown, contentType?: string, accept?: string): Promise<Obj> {
-  const res = await api(method, path, body, contentType, accept);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-const revision = async () => Number((await ok('GET', '/apis/apps/v1/deployments')).metadata.resourceVersion);
-
-async function refused(method: string, path: string, body: unknown, want: { code: number; reason: string; message: string; field?: string }, contentType?: string) {
-  const before = await revision();
-  const res = await api(method, path, body, contentType);
-  expect(res.status, JSON.stringify(res.body)).toBe(want.code);
-  expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: want.reason, code: want.code });
-  expect(res.body.message).toContain(want.message);
-  if (want.field) expect(res.body.details.causes.map((c: Obj) => c.field)).toContain(want.field);
-  expect(await revision()).toBe(before);
-}
+const AS_TABLE = { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+const MERGE = { 'content-type': 'application/merge-patch+json' };
+const STRATEGIC = { 'content-type': 'application/strategic-merge-patch+json' };
+const PROTOBUF = { 'content-type': 'application/vnd.kubernetes.protobuf' };
 
 function deployment(name: string, spec: Obj = {}): Obj {
   return {
@@ -63,14 +35,6 @@ function deployment(name: string, spec: Obj = {}): Obj {
     },
   };
 }
-
-beforeAll(async () => {
-  cp = await startControlPlane();
-});
-
-afterAll(async () => {
-  await cp?.stop();
-});
 
 describe('apps/v1 in discovery', () => {
   it('lists the group, both resources with short names, the "all" category and their subresources', async () => {
@@ -123,14 +87,14 @@ describe('Deployments', () => {
 
   it('bumps generation on a spec change only, and keeps the selector frozen', async () => {
     const d = await ok('POST', DEPLOYS, deployment('gen'));
-    const patched = await ok('PATCH', `${DEPLOYS}/gen`, { spec: { template: { spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.7' }] } } } }, 'application/strategic-merge-patch+json');
+    const patched = await ok('PATCH', `${DEPLOYS}/gen`, { spec: { template: { spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.7' }] } } } }, 200, STRATEGIC);
     expect(patched.metadata.generation).toBe(2);
     // Merged by container name: the metrics sidecar is untouched.
     expect(patched.spec.template.spec.containers.map((c: Obj) => `${c.name}=${c.image}`)).toEqual(['besu=hyperledger/besu:24.7', 'metrics=prom/statsd:1']);
-    const status = await ok('PATCH', `${DEPLOYS}/gen/status`, { status: { observedGeneration: 2, replicas: 1 } }, 'application/merge-patch+json');
+    const status = await ok('PATCH', `${DEPLOYS}/gen/status`, { status: { observedGeneration: 2, replicas: 1 } }, 200, MERGE);
     expect(status.metadata.generation).toBe(2);
     expect(status.status).toMatchObject({ observedGeneration: 2, replicas: 1 });
-    const labels = await ok('PATCH', `${DEPLOYS}/gen`, { metadata: { labels: { tier: 'rpc' } } }, 'application/merge-patch+json');
+    const labels = await ok('PATCH', `${DEPLOYS}/gen`, { metadata: { labels: { tier: 'rpc' } } }, 200, MERGE);
     expect(labels.metadata.generation).toBe(2);
     const moved = { ...d, spec: { ...d.spec, selector: { matchLabels: { app: 'gen', tier: 'rpc' } } }, metadata: { ...d.metadata, resourceVersion: undefined } };
     moved.spec.template = { ...d.spec.template, metadata: { labels: { app: 'gen', tier: 'rpc' } } };
@@ -141,15 +105,15 @@ describe('Deployments', () => {
     await ok('POST', DEPLOYS, deployment('scaled', { replicas: 2, selector: { matchLabels: { app: 'scaled' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] } }));
     const scale = await ok('GET', `${DEPLOYS}/scaled/scale`);
     expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 2 }, status: { replicas: 0, selector: 'app=scaled,tier notin (db)' } });
-    const after = await ok('PATCH', `${DEPLOYS}/scaled/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json');
+    const after = await ok('PATCH', `${DEPLOYS}/scaled/scale`, { spec: { replicas: 5 } }, 200, MERGE);
     expect(after.spec.replicas).toBe(5);
     expect((await ok('GET', `${DEPLOYS}/scaled`)).spec.replicas).toBe(5);
-    await refused('PATCH', `${DEPLOYS}/scaled/scale`, { spec: { replicas: -2 } }, { code: 422, reason: 'Invalid', message: 'must be greater than or equal to 0' }, 'application/merge-patch+json');
+    await refused('PATCH', `${DEPLOYS}/scaled/scale`, { spec: { replicas: -2 } }, { code: 422, reason: 'Invalid', message: 'must be greater than or equal to 0' }, MERGE);
   });
 
   it('prints NAME READY UP-TO-DATE AVAILABLE AGE, and CONTAINERS IMAGES SELECTOR for -o wide', async () => {
-    await ok('PATCH', `${DEPLOYS}/scaled/status`, { status: { readyReplicas: 4, updatedReplicas: 5, availableReplicas: 3 } }, 'application/merge-patch+json');
-    const table = await ok('GET', `${DEPLOYS}/scaled`, undefined, undefined, TABLE);
+    await ok('PATCH', `${DEPLOYS}/scaled/status`, { status: { readyReplicas: 4, updatedReplicas: 5, availableReplicas: 3 } }, 200, MERGE);
+    const table = await ok('GET', `${DEPLOYS}/scaled`, undefined, 200, AS_TABLE);
     expect(table.columnDefinitions.map((c: Obj) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Ready:0', 'Up-to-date:0', 'Available:0', 'Age:0', 'Containers:1', 'Images:1', 'Selector:1']);
     expect(table.rows[0].cells).toEqual(['scaled', '4/5', 5, 3, expect.stringMatching(/^\d+s$/), 'besu,metrics', 'hyperledger/besu:24.1,prom/statsd:1', 'app=scaled,tier notin (db)']);
   });
@@ -171,7 +135,7 @@ describe('Deployments', () => {
         msg(4, str(1, 'RollingUpdate'), msg(2, intOrString(1, 1), intOrString(2, '50%'))),
       ),
     ]));
-    const d = await ok('POST', DEPLOYS, body, 'application/vnd.kubernetes.protobuf');
+    const d = await ok('POST', DEPLOYS, body, 201, PROTOBUF);
     expect(d.spec).toMatchObject({ replicas: 0, selector: { matchLabels: { app: 'pb' } }, strategy: { rollingUpdate: { maxUnavailable: 1, maxSurge: '50%' } } });
     expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'besu', image: 'hyperledger/besu:24.1' });
   });
@@ -187,7 +151,7 @@ describe('ReplicaSets', () => {
     const created = await ok('POST', RSS, rs('plain'));
     expect(created.spec.replicas).toBe(1);
     expect(created.status).toEqual({ replicas: 0 });
-    const table = await ok('GET', RSS, undefined, undefined, TABLE);
+    const table = await ok('GET', RSS, undefined, 200, AS_TABLE);
     expect(table.columnDefinitions.map((c: Obj) => c.name)).toEqual(['Name', 'Desired', 'Current', 'Ready', 'Age', 'Containers', 'Images', 'Selector']);
     expect(table.rows[0].cells).toEqual(['plain', 1, 0, 0, expect.stringMatching(/^\d+s$/), 'besu', 'hyperledger/besu:24.1', 'app in (plain)']);
   });
@@ -196,7 +160,7 @@ describe('ReplicaSets', () => {
     await refused('POST', RSS, rs('bad', { selector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }), { code: 422, reason: 'Invalid', message: "must be specified when `operator` is 'In' or 'NotIn'", field: 'spec.selector.matchExpressions[0].values' });
     await refused('POST', RSS, rs('bad', { selector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['x'] }] } }), { code: 422, reason: 'Invalid', message: "may not be specified when `operator` is 'Exists'" });
     await refused('POST', RSS, rs('bad', { selector: { matchExpressions: [{ key: 'app', operator: 'Near', values: ['x'] }] } }), { code: 422, reason: 'Invalid', message: 'not a valid selector operator' });
-    await refused('PATCH', `${RSS}/plain`, { spec: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } } }, { code: 422, reason: 'Invalid', message: 'field is immutable' }, 'application/merge-patch+json');
+    await refused('PATCH', `${RSS}/plain`, { spec: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } } }, { code: 422, reason: 'Invalid', message: 'field is immutable' }, MERGE);
   });
 
   it('scales through /scale and reports status through /status', async () => {

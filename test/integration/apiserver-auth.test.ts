@@ -3,40 +3,24 @@
 // paths, everything for a known user, and a user added to the file later known without a restart.
 // The launcher does not turn token checking on: kubectl sends tokens only over TLS (last test).
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../apiserver/server.ts';
-import { startEtcd, type EtcdProcess } from '../../cluster/etcd.ts';
+import { expect, it } from 'vitest';
 import { kubeconfigText } from '../../cluster/kubeconfig.ts';
+import { useApiServer } from '../helpers/apiserver-http.ts';
 
 const run = promisify(execFile);
-let dir: string;
-let etcd: EtcdProcess;
-let api: ApiServer;
-let tokens: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'harbour-auth-'));
-  tokens = join(dir, 'tokens.csv');
-  writeFileSync(tokens, '# token,user,uid,"groups"\nadmin-token,kubernetes-admin,admin,"system:masters"\nnode-token,system:node:node-1,node-1,"system:nodes"\n');
-  etcd = await startEtcd({ dataDir: join(dir, 'etcd'), clientPort: 0, peerPort: 0 });
-  api = await startApiServer({ etcdServers: [etcd.url], port: 0, log: () => {}, tokenAuthFile: tokens });
+let tokens = '';
+const server = useApiServer({
+  apiserver: (dir) => {
+    tokens = join(dir, 'tokens.csv');
+    writeFileSync(tokens, '# token,user,uid,"groups"\nadmin-token,kubernetes-admin,admin,"system:masters"\nnode-token,system:node:node-1,node-1,"system:nodes"\n');
+    return { tokenAuthFile: tokens };
+  },
 });
 
-afterAll(async () => {
-  await api?.close();
-  await etcd?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const get = async (path: string, token?: string) => {
-  const res = await fetch(`${api.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const text = await res.text();
-  return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
-};
+const get = (path: string, token?: string) => server.api('GET', path, undefined, token ? { authorization: `Bearer ${token}` } : {});
 
 it('lets anyone read the public-info paths, and nothing else without a token (403)', async () => {
   for (const path of ['/healthz', '/livez', '/readyz', '/version']) expect((await get(path)).status, path).toBe(200);
@@ -69,8 +53,8 @@ it('serves known users, including one added to the file while the apiserver runs
 it('shows kubectl users the 403, and kubectl keeps its token off plain HTTP', async () => {
   // client-go sends a kubeconfig's credentials only to https:// servers, so against our plain
   // HTTP apiserver kubectl is anonymous even with a token: a reason the harbour runs without one.
-  const admin = join(dir, 'admin.kubeconfig');
-  writeFileSync(admin, kubeconfigText(api.url, { name: 'kubernetes-admin', token: 'admin-token' }));
+  const admin = join(server.cp.dir, 'admin.kubeconfig');
+  writeFileSync(admin, kubeconfigText(server.cp.url, { name: 'kubernetes-admin', token: 'admin-token' }));
   const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', admin, ...args]).then(
     (r) => ({ code: 0, err: r.stderr }),
     (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),

@@ -10,56 +10,18 @@
 // EXAMPLE   POST secrets { type: kubernetes.io/tls, data: { tls.crt } }  =>  422, field data[tls.key]
 // SKIPPED   Nothing of what the apiserver does with these kinds.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { describe, expect, it } from 'vitest';
+import { type Obj, useApiServer } from '../helpers/apiserver-http.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
-let cp: ControlPlane;
+const server = useApiServer({ serviceClusterIPRange: '127.96.18.0/24' });
+const { api, ok, refused } = server;
 const CMS = '/api/v1/namespaces/default/configmaps';
 const SECRETS = '/api/v1/namespaces/default/secrets';
+const MERGE = { 'content-type': 'application/merge-patch+json' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-async function api(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: Obj }> {
-  const res = await fetch(`${cp.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Obj };
-}
-
-async function ok(method: string, path: string, body?: unknown, contentType?: string): Promise<Obj> {
-  const res = await api(method, path, body, contentType);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-/** etcd's revision through a consistent list: it moves on every write, to any key. */
-const revision = async () => Number((await ok('GET', '/api/v1/configmaps')).metadata.resourceVersion);
-
-/** Sends a request that must fail; checks code, reason, message and field, and that nothing was written. */
-async function refused(method: string, path: string, body: unknown, want: { code: number; reason: string; message: string; field?: string }, contentType?: string) {
-  const before = await revision();
-  const res = await api(method, path, body, contentType);
-  expect(res.status, JSON.stringify(res.body)).toBe(want.code);
-  expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: want.reason, code: want.code });
-  expect(res.body.message).toContain(want.message);
-  if (want.field) expect(res.body.details.causes.map((c: Obj) => c.field)).toContain(want.field);
-  expect(await revision()).toBe(before);
-  return res.body;
-}
 
 const cm = (name: string, rest: Obj = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, ...rest });
 const secret = (name: string, rest: Obj = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, ...rest });
-
-beforeAll(async () => {
-  cp = await startControlPlane({ serviceClusterIPRange: '127.96.18.0/24' });
-});
-afterAll(async () => {
-  await cp?.stop();
-});
 
 describe('discovery and tables', () => {
   it('lists configmaps (short name cm) and secrets with every verb', async () => {
@@ -74,10 +36,10 @@ describe('discovery and tables', () => {
     await ok('POST', CMS, cm('table-cm', { data: { a: '1' }, binaryData: { b: b64('\u0000') } }));
     await ok('POST', SECRETS, secret('table-secret', { data: { a: b64('x'), b: b64('y') } }));
     const accept = { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
-    const cmTable = (await (await fetch(`${cp.url}${CMS}/table-cm`, { headers: accept })).json()) as Obj;
+    const cmTable = (await (await fetch(`${server.cp.url}${CMS}/table-cm`, { headers: accept })).json()) as Obj;
     expect(cmTable.columnDefinitions.map((c: Obj) => c.name)).toEqual(['Name', 'Data', 'Age']);
     expect(cmTable.rows[0].cells.slice(0, 2)).toEqual(['table-cm', 2]);
-    const sTable = (await (await fetch(`${cp.url}${SECRETS}/table-secret`, { headers: accept })).json()) as Obj;
+    const sTable = (await (await fetch(`${server.cp.url}${SECRETS}/table-secret`, { headers: accept })).json()) as Obj;
     expect(sTable.columnDefinitions.map((c: Obj) => c.name)).toEqual(['Name', 'Type', 'Data', 'Age']);
     expect(sTable.rows[0].cells.slice(0, 3)).toEqual(['table-secret', 'Opaque', 2]);
   });
@@ -95,7 +57,7 @@ describe('defaults and stringData', () => {
     const current = await ok('GET', `${SECRETS}/merged`);
     const updated = await ok('PUT', `${SECRETS}/merged`, { ...current, stringData: { c: 'via put' } });
     expect(updated.data.c).toBe(b64('via put'));
-    const patched = await ok('PATCH', `${SECRETS}/merged`, { stringData: { d: 'via patch' } }, 'application/merge-patch+json');
+    const patched = await ok('PATCH', `${SECRETS}/merged`, { stringData: { d: 'via patch' } }, 200, MERGE);
     expect(patched.data).toMatchObject({ c: b64('via put'), d: b64('via patch') });
     expect(patched.stringData).toBeUndefined();
   });
@@ -140,19 +102,19 @@ describe('bad input is refused and stores nothing', () => {
 
   it('keeps type immutable', async () => {
     await ok('POST', SECRETS, secret('typed', { stringData: { a: 'b' } }));
-    await refused('PATCH', `${SECRETS}/typed`, { type: 'kubernetes.io/basic-auth', stringData: { username: 'u' } }, { code: 422, reason: 'Invalid', field: 'type', message: 'type: Invalid value: "kubernetes.io/basic-auth": field is immutable' }, 'application/merge-patch+json');
+    await refused('PATCH', `${SECRETS}/typed`, { type: 'kubernetes.io/basic-auth', stringData: { username: 'u' } }, { code: 422, reason: 'Invalid', field: 'type', message: 'type: Invalid value: "kubernetes.io/basic-auth": field is immutable' }, MERGE);
   });
 
   it('freezes data and the flag of an immutable ConfigMap or Secret, but not its labels', async () => {
     await ok('POST', CMS, cm('frozen', { immutable: true, data: { a: '1' } }));
-    await refused('PATCH', `${CMS}/frozen`, { data: { a: '2' } }, { code: 422, reason: 'Invalid', field: 'data', message: 'data: Forbidden: field is immutable when `immutable` is set' }, 'application/merge-patch+json');
-    await refused('PATCH', `${CMS}/frozen`, { binaryData: { b: b64('x') } }, { code: 422, reason: 'Invalid', field: 'binaryData', message: 'Forbidden' }, 'application/merge-patch+json');
-    await refused('PATCH', `${CMS}/frozen`, { immutable: null }, { code: 422, reason: 'Invalid', field: 'immutable', message: 'immutable: Forbidden' }, 'application/merge-patch+json');
-    const labelled = await ok('PATCH', `${CMS}/frozen`, { metadata: { labels: { lesson: 'config' } } }, 'application/merge-patch+json');
+    await refused('PATCH', `${CMS}/frozen`, { data: { a: '2' } }, { code: 422, reason: 'Invalid', field: 'data', message: 'data: Forbidden: field is immutable when `immutable` is set' }, MERGE);
+    await refused('PATCH', `${CMS}/frozen`, { binaryData: { b: b64('x') } }, { code: 422, reason: 'Invalid', field: 'binaryData', message: 'Forbidden' }, MERGE);
+    await refused('PATCH', `${CMS}/frozen`, { immutable: null }, { code: 422, reason: 'Invalid', field: 'immutable', message: 'immutable: Forbidden' }, MERGE);
+    const labelled = await ok('PATCH', `${CMS}/frozen`, { metadata: { labels: { lesson: 'config' } } }, 200, MERGE);
     expect(labelled.metadata.labels).toEqual({ lesson: 'config' });
 
     await ok('POST', SECRETS, secret('frozen', { immutable: true, stringData: { a: '1' } }));
-    await refused('PATCH', `${SECRETS}/frozen`, { stringData: { a: '2' } }, { code: 422, reason: 'Invalid', field: 'data', message: 'data: Forbidden: field is immutable when `immutable` is set' }, 'application/merge-patch+json');
+    await refused('PATCH', `${SECRETS}/frozen`, { stringData: { a: '2' } }, { code: 422, reason: 'Invalid', field: 'data', message: 'data: Forbidden: field is immutable when `immutable` is set' }, MERGE);
   });
 
   it('refuses unknown fields under fieldValidation=Strict', async () => {
@@ -165,7 +127,7 @@ describe('bad input is refused and stores nothing', () => {
 describe('storage', () => {
   it('keeps them under /registry/configmaps and /registry/secrets, and deletes them', async () => {
     await ok('POST', CMS, cm('stored', { data: { a: '1' } }));
-    const res = await fetch(`${cp.etcdUrl}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: b64('/registry/configmaps/default/stored') }) });
+    const res = await fetch(`${server.cp.etcdUrl}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: b64('/registry/configmaps/default/stored') }) });
     expect(((await res.json()) as Obj).count).toBe('1');
     await ok('DELETE', `${CMS}/stored`);
     expect((await api('GET', `${CMS}/stored`)).status).toBe(404);

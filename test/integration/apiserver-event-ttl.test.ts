@@ -1,34 +1,13 @@
 // Events expire: the apiserver stores them on an etcd lease (--event-ttl), so etcd deletes them by
 // itself and watchers see DELETED; writing an event again renews it; other kinds never expire.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../apiserver/server.ts';
-import { startEtcd, type EtcdProcess } from '../../cluster/etcd.ts';
+import { expect, it } from 'vitest';
+import { useApiServer } from '../helpers/apiserver-http.ts';
 
 const TTL = 3; // seconds; etcd checks for expired leases twice a second
-let dir: string;
-let etcd: EtcdProcess;
-let api: ApiServer;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'harbour-event-ttl-'));
-  etcd = await startEtcd({ dataDir: join(dir, 'etcd'), clientPort: 0, peerPort: 0 });
-  api = await startApiServer({ etcdServers: [etcd.url], port: 0, log: () => {}, eventTTLSeconds: TTL });
-});
-
-afterAll(async () => {
-  await api?.close();
-  await etcd?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const server = useApiServer({ apiserver: () => ({ eventTTLSeconds: TTL }) });
+const send = server.api;
 
 const EVENTS = '/api/v1/namespaces/default/events';
-const send = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-  const res = await fetch(`${api.url}${path}`, { method, headers: { 'content-type': type }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-};
 const event = (name: string) => ({
   metadata: { name },
   involvedObject: { kind: 'Pod', namespace: 'default', name: 'besu-0' },
@@ -43,7 +22,7 @@ it('deletes an event TTL seconds after its last write, and watchers see it go', 
 
   // Watch the events from now on: the expiry must arrive as an ordinary DELETED.
   const abort = new AbortController();
-  const watch = await fetch(`${api.url}${EVENTS}?watch=true&resourceVersion=${from}`, { signal: abort.signal });
+  const watch = await fetch(`${server.cp.url}${EVENTS}?watch=true&resourceVersion=${from}`, { signal: abort.signal });
   const lines: string[] = [];
   const seenAt = new Map<string, number>();
   const reading = (async () => {
@@ -63,7 +42,7 @@ it('deletes an event TTL seconds after its last write, and watchers see it go', 
   // Halfway through, writing "renewed" again starts its clock afresh (a new lease).
   await new Promise((r) => setTimeout(r, (TTL * 1000) / 2));
   const renewedAt = Date.now();
-  expect((await send('PATCH', `${EVENTS}/renewed`, { count: 2 }, 'application/merge-patch+json')).status).toBe(200);
+  expect((await send('PATCH', `${EVENTS}/renewed`, { count: 2 }, { 'content-type': 'application/merge-patch+json' })).status).toBe(200);
 
   const deadline = Date.now() + 15_000;
   while (!lines.includes('DELETED short-lived') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -8,48 +8,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, ReplicaSet } from '../../api/apps-types.ts';
 import type { Pod } from '../../api/types.ts';
 import { realClock } from '../../client/clock.ts';
-import { KubeClient } from '../../client/rest.ts';
-import { startControllerManager, type ControllerManager } from '../../controllers/controller-manager.ts';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
-import { SimCluster } from './controllers-sim.ts';
+import type { KubeClient } from '../../client/rest.ts';
+import { type SimCluster, type SimClusterHandle, startSimCluster } from '../helpers/sim-cluster.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const clock = realClock(0.05);
-let cp: ControlPlane;
+let cluster: SimClusterHandle;
 let client: KubeClient;
-let cm: ControllerManager;
 let sim: SimCluster;
-const logs: string[] = [];
 
 beforeAll(async () => {
-  cp = await startControlPlane({ serviceClusterIPRange: '127.97.0.0/16' });
-  client = new KubeClient({ server: cp.url, clock });
-  cm = await startControllerManager({ kubeconfig: cp.kubeconfig, clock, log: (m) => void logs.push(m), leaderElect: true, leaderElection: { identity: 'test-kcm' } });
-  await cm.ready;
-  sim = new SimCluster(client, clock);
-  await sim.start(['node-1', 'node-2', 'node-3']);
+  ({ client, sim } = cluster = await startSimCluster({
+    clock, nodes: ['node-1', 'node-2', 'node-3'], serviceClusterIPRange: '127.97.0.0/16',
+    manager: { leaderElect: true, leaderElection: { identity: 'test-kcm' } },
+  }));
 });
 
-afterAll(async () => {
-  if (process.env.KCM_LOGS) console.log(logs.join('\n'));
-  sim?.stop();
-  await cm?.stop();
-  await cp?.stop();
-});
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+afterAll(() => cluster?.stop());
 
 const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const live = (pods: Pod[]) => pods.filter((p) => !p.metadata.deletionTimestamp && !['Failed', 'Succeeded'].includes(p.status?.phase ?? ''));
@@ -102,15 +77,15 @@ describe('ReplicaSet controller', () => {
       spec: { replicas: 4, selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['rpc', 'rpc-canary'] }] }, template: { metadata: { labels: { app: 'rpc' } }, spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.1' }] } } },
     };
     await client.create('replicasets', rs);
-    await eventually('4 ready pods', () => podsOf('rpc').filter(isReady).length === 4);
-    const status = await eventually('status', async () => {
+    await waitFor('4 ready pods', () => podsOf('rpc').filter(isReady).length === 4);
+    const status = await waitFor('status', async () => {
       const r = await client.get('replicasets', 'rpc', 'default');
       return r.status?.readyReplicas === 4 && r.status.availableReplicas === 4 && r.status.observedGeneration === r.metadata.generation && r.status;
     });
     expect(status).toMatchObject({ replicas: 4, fullyLabeledReplicas: 4 });
     expect(podsOf('rpc')[0].metadata.ownerReferences).toEqual([expect.objectContaining({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rpc', controller: true })]);
     await client.patch('replicasets', 'rpc', { spec: { replicas: 1 } }, { namespace: 'default' });
-    await eventually('1 pod left', () => podsOf('rpc').length === 1);
+    await waitFor('1 pod left', () => podsOf('rpc').length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(podsOf('rpc')).toHaveLength(1);
   });
@@ -119,7 +94,7 @@ describe('ReplicaSet controller', () => {
 describe('Deployment controller', () => {
   it('creates a ReplicaSet named after the template hash, revision 1, and completes the rollout', async () => {
     await client.create('deployments', deploymentOf('web', 3));
-    const d = await eventually('rolled out', () => rolledOut('web'));
+    const d = await waitFor('rolled out', () => rolledOut('web'));
     const [rs] = await rsOf('web');
     const hash = rs.metadata.labels!['pod-template-hash'];
     expect(rs.metadata.name).toBe(`web-${hash}`);
@@ -136,10 +111,10 @@ describe('Deployment controller', () => {
 
   it('rolls a new image out within maxSurge 1 and maxUnavailable 0', async () => {
     await client.patch('deployments', 'web', { spec: { strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } } }, { namespace: 'default' });
-    await eventually('rolled out', () => rolledOut('web'));
+    await waitFor('rolled out', () => rolledOut('web'));
     const w = watchRollout('web');
     await client.patch('deployments', 'web', { spec: { template: { spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.7' }] } } } }, { namespace: 'default', type: 'strategic' });
-    const d = await eventually('rolled out', () => rolledOut('web'));
+    const d = await waitFor('rolled out', () => rolledOut('web'));
     w.off();
     expect(podsOf('web').map(image)).toEqual(Array(3).fill('hyperledger/besu:24.7'));
     expect(w.mixed).toBe(true); // a rolling update: both versions ran together for a while
@@ -157,7 +132,7 @@ describe('Deployment controller', () => {
     const template = structuredClone(old.spec.template!);
     delete template.metadata!.labels!['pod-template-hash'];
     await client.patch('deployments', 'web', [{ op: 'replace', path: '/spec/template', value: template }], { namespace: 'default', type: 'json' });
-    await eventually('rolled back', async () => (await rolledOut('web')) && podsOf('web').every((p) => image(p) === 'hyperledger/besu:24.1') && podsOf('web').length === 3);
+    await waitFor('rolled back', async () => (await rolledOut('web')) && podsOf('web').every((p) => image(p) === 'hyperledger/besu:24.1') && podsOf('web').length === 3);
     const again = await client.get('replicasets', old.metadata.name!, 'default');
     expect(again.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
     expect(again.spec.replicas).toBe(3);
@@ -165,10 +140,10 @@ describe('Deployment controller', () => {
 
   it('scales a running Deployment, and keeps no more than revisionHistoryLimit old ReplicaSets', async () => {
     await client.patch('deployments', 'web', { spec: { replicas: 5, revisionHistoryLimit: 1 } }, { namespace: 'default' });
-    await eventually('5 ready pods', async () => (await rolledOut('web')) && podsOf('web').filter(isReady).length === 5);
+    await waitFor('5 ready pods', async () => (await rolledOut('web')) && podsOf('web').filter(isReady).length === 5);
     await client.patch('deployments', 'web', { spec: { template: { spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:25.1' }] } } } }, { namespace: 'default', type: 'strategic' });
-    await eventually('rolled out', () => rolledOut('web'));
-    const rss = await eventually('old ReplicaSets cleaned up', async () => {
+    await waitFor('rolled out', () => rolledOut('web'));
+    const rss = await waitFor('old ReplicaSets cleaned up', async () => {
       const list = await rsOf('web');
       return list.length === 2 && list;
     });
@@ -177,10 +152,10 @@ describe('Deployment controller', () => {
 
   it('Recreate stops every old pod before starting a new one', async () => {
     await client.create('deployments', deploymentOf('batch', 2, { strategy: { type: 'Recreate' } }));
-    await eventually('rolled out', () => rolledOut('batch'));
+    await waitFor('rolled out', () => rolledOut('batch'));
     const w = watchRollout('batch');
     await client.patch('deployments', 'batch', { spec: { template: { spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.7' }] } } } }, { namespace: 'default', type: 'strategic' });
-    await eventually('rolled out', async () => (await rolledOut('batch')) && podsOf('batch').every((p) => image(p) === 'hyperledger/besu:24.7'));
+    await waitFor('rolled out', async () => (await rolledOut('batch')) && podsOf('batch').every((p) => image(p) === 'hyperledger/besu:24.7'));
     w.off();
     expect(w.mixed).toBe(false);
     expect(w.minReady).toBe(0);
@@ -189,7 +164,7 @@ describe('Deployment controller', () => {
   it('deleting a Deployment removes its ReplicaSets and their pods', async () => {
     expect((await rsOf('web')).length).toBeGreaterThan(0);
     await client.delete('deployments', 'web', { namespace: 'default' });
-    await eventually('ReplicaSets gone', async () => (await rsOf('web')).length === 0);
-    await eventually('pods gone', () => sim.pods.list().filter((p) => p.metadata.labels?.app === 'web').length === 0);
+    await waitFor('ReplicaSets gone', async () => (await rsOf('web')).length === 0);
+    await waitFor('pods gone', () => sim.pods.list().filter((p) => p.metadata.labels?.app === 'web').length === 0);
   });
 });

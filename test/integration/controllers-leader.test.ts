@@ -6,6 +6,7 @@ import { realClock } from '../../client/clock.ts';
 import { KubeClient } from '../../client/rest.ts';
 import { startControllerManager, type ControllerManager } from '../../controllers/controller-manager.ts';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const clock = realClock(0.05); // the 15 s lease lasts 0.75 s
 let cp: ControlPlane;
@@ -21,14 +22,6 @@ afterAll(async () => {
   for (const m of managers) await m.stop();
   await cp?.stop();
 });
-
-async function eventually(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(probe).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('kube-controller-manager --leader-elect', () => {
   it('runs the controllers in exactly one instance, and hands over when the leader stops', async () => {
@@ -50,6 +43,6 @@ describe('kube-controller-manager --leader-elect', () => {
       metadata: { name: 'after', namespace: 'default' },
       spec: { replicas: 2, selector: { app: 'after' }, template: { metadata: { labels: { app: 'after' } }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } } },
     });
-    await eventually('2 pods from the new leader', async () => (await client.list('pods', { namespace: 'default', labelSelector: 'app=after' })).items.length === 2);
+    await waitFor('2 pods from the new leader', async () => (await client.list('pods', { namespace: 'default', labelSelector: 'app=after' })).items.length === 2, 10_000);
   });
 });

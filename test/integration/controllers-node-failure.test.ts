@@ -6,47 +6,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod, ReplicationController } from '../../api/types.ts';
 import { realClock } from '../../client/clock.ts';
-import { KubeClient } from '../../client/rest.ts';
-import { startControllerManager, type ControllerManager } from '../../controllers/controller-manager.ts';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
-import { SimCluster } from './controllers-sim.ts';
+import type { KubeClient } from '../../client/rest.ts';
+import { type SimCluster, type SimClusterHandle, startSimCluster } from '../helpers/sim-cluster.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 // 0.1: the 40 s grace period takes 4 s, lease renewals come every second, the 60 s toleration 6 s.
 const clock = realClock(0.1);
 const REPLICAS = 6;
 const TOLERATION_SECONDS = 60;
-let cp: ControlPlane;
+let cluster: SimClusterHandle;
 let client: KubeClient;
-let cm: ControllerManager;
 let sim: SimCluster;
-const logs: string[] = [];
-const started = Date.now();
+let logs: string[];
 
 beforeAll(async () => {
-  cp = await startControlPlane();
-  client = new KubeClient({ server: cp.url, clock });
-  cm = await startControllerManager({ client, clock, log: (m) => void logs.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${m}`) });
-  await cm.ready;
-  sim = new SimCluster(client, clock);
-  await sim.start(['node-1', 'node-2', 'node-3']);
+  ({ client, sim, logs } = cluster = await startSimCluster({ clock, nodes: ['node-1', 'node-2', 'node-3'], sharedClient: true, logTimes: true }));
 });
 
-afterAll(async () => {
-  if (process.env.KCM_LOGS) console.log(logs.join('\n'));
-  sim?.stop();
-  await cm?.stop();
-  await cp?.stop();
-});
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await Promise.resolve().then(probe).catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+afterAll(() => cluster?.stop());
 
 const live = () => sim.pods.list().filter((p) => p.metadata.labels?.app === 'besu' && !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed');
 const readyOn = (pods: Pod[], node?: string) => pods.filter((p) => (!node || p.spec.nodeName === node) && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
@@ -70,7 +47,7 @@ describe('a node that stops answering', () => {
       },
     };
     await client.create('replicationcontrollers', rc);
-    await eventually('6 ready pods, 2 per node', () => readyOn(live()).length === REPLICAS && ['node-1', 'node-2', 'node-3'].every((n) => readyOn(live(), n).length === 2));
+    await waitFor('6 ready pods, 2 per node', () => readyOn(live()).length === REPLICAS && ['node-1', 'node-2', 'node-3'].every((n) => readyOn(live(), n).length === 2));
 
     // From here on, never more non-terminating pods than replicas.
     let peak = 0;
@@ -80,7 +57,7 @@ describe('a node that stops answering', () => {
 
     const killedAt = Date.now();
     sim.kubelets.get('node-3')!.kill();
-    const unknown = await eventually('node-3 Ready=Unknown', async () => {
+    const unknown = await waitFor('node-3 Ready=Unknown', async () => {
       const ready = (await nodeNow('node-3')).status?.conditions?.find((c) => c.type === 'Ready');
       return ready?.status === 'Unknown' && ready;
     });
@@ -89,22 +66,22 @@ describe('a node that stops answering', () => {
     // Not before the (scaled) 40 s grace period since the last renewal (renewals come every 1 s).
     expect(tookMs).toBeGreaterThan(40_000 * 0.1 - 1_000 - 200);
 
-    const tainted = await eventually('unreachable taints', async () => {
+    const tainted = await waitFor('unreachable taints', async () => {
       const n = await nodeNow('node-3');
       return taintsOf(n).length === 2 && n;
     });
     expect(taintsOf(tainted)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
-    await eventually('its pods not ready', () => victims.every((v) => {
+    await waitFor('its pods not ready', () => victims.every((v) => {
       const p = sim.pods.get(`default/${v}`);
       return p && !readyOn([p]).length;
     }));
     const taintedAt = Date.now();
 
     // After the toleration the pods are evicted (they stay Terminating: no kubelet finishes them)...
-    await eventually('victims terminating', () => victims.every((v) => sim.pods.get(`default/${v}`)?.metadata.deletionTimestamp));
+    await waitFor('victims terminating', () => victims.every((v) => sim.pods.get(`default/${v}`)?.metadata.deletionTimestamp));
     expect(Date.now() - taintedAt).toBeGreaterThan(TOLERATION_SECONDS * 1000 * 0.1 - 1_000);
     // ...and replaced on the nodes that still answer.
-    await eventually('6 ready pods on node-1 and node-2', () => readyOn(live()).length === REPLICAS && readyOn(live(), 'node-3').length === 0);
+    await waitFor('6 ready pods on node-1 and node-2', () => readyOn(live()).length === REPLICAS && readyOn(live(), 'node-3').length === 0);
     expect(peak).toBe(REPLICAS);
     const events = (await client.list('events', { namespace: 'default' })).items;
     expect(events.filter((e) => e.reason === 'TaintManagerEviction').map((e) => e.message)).toEqual(expect.arrayContaining(victims.map((v) => `Marking for deletion Pod default/${v}`)));
@@ -112,10 +89,10 @@ describe('a node that stops answering', () => {
 
     // The kubelet returns: it posts Ready, finishes the evicted pods, and the taints go.
     sim.kubelets.get('node-3')!.revive();
-    await eventually('taints removed', async () => taintsOf(await nodeNow('node-3')).length === 0);
-    await eventually('evicted pods gone', () => victims.every((v) => !sim.pods.get(`default/${v}`)));
+    await waitFor('taints removed', async () => taintsOf(await nodeNow('node-3')).length === 0);
+    await waitFor('evicted pods gone', () => victims.every((v) => !sim.pods.get(`default/${v}`)));
     expect(live()).toHaveLength(REPLICAS);
     expect(peak).toBe(REPLICAS);
-    await eventually('the log line', () => logs.some((l) => l.includes('node node-3: removed taints node.kubernetes.io/unreachable:NoSchedule, node.kubernetes.io/unreachable:NoExecute (Ready is True)')));
+    await waitFor('the log line', () => logs.some((l) => l.includes('node node-3: removed taints node.kubernetes.io/unreachable:NoSchedule, node.kubernetes.io/unreachable:NoExecute (Ready is True)')));
   });
 });

@@ -4,49 +4,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoints, Pod, ReplicationController, Service } from '../../api/types.ts';
 import { realClock } from '../../client/clock.ts';
-import { KubeClient } from '../../client/rest.ts';
-import { startControllerManager, type ControllerManager } from '../../controllers/controller-manager.ts';
-import { deleteOrphaningDependents } from '../../controllers/garbage-collector.ts';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
-import { SimCluster } from './controllers-sim.ts';
+import type { KubeClient } from '../../client/rest.ts';
+import { type SimCluster, type SimClusterHandle, startSimCluster } from '../helpers/sim-cluster.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const clock = realClock(0.05); // 40 s of Kubernetes time pass in 2 s
-let cp: ControlPlane;
+let cluster: SimClusterHandle;
 let client: KubeClient;
-let cm: ControllerManager;
 let sim: SimCluster;
-const logs: string[] = [];
+let logs: string[]; // KCM_LOGS=1 prints what the controllers said
 
 beforeAll(async () => {
-  cp = await startControlPlane();
-  client = new KubeClient({ server: cp.url, clock });
-  cm = await startControllerManager({ kubeconfig: cp.kubeconfig, clock, log: (m) => void logs.push(m) });
-  await cm.ready;
-  sim = new SimCluster(client, clock);
-  await sim.start(['node-1', 'node-2', 'node-3']);
+  ({ client, sim, logs } = cluster = await startSimCluster({ clock, nodes: ['node-1', 'node-2', 'node-3'] }));
 });
 
-afterAll(async () => {
-  if (process.env.KCM_LOGS) console.log(logs.join('\n')); // KCM_LOGS=1 shows what the controllers said
-  sim?.stop();
-  await cm?.stop();
-  await cp?.stop();
-});
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+afterAll(() => cluster?.stop());
 
 const rcOf = (name: string, replicas: number): ReplicationController => ({
   metadata: { name, namespace: 'default' },
@@ -66,7 +38,7 @@ function peakOf(rc: string) {
 
 describe('kube-controller-manager with a real apiserver', () => {
   it('gives every node its own podCIDR from 127.244.0.0/16', async () => {
-    const cidrs = await eventually('podCIDRs', async () => {
+    const cidrs = await waitFor('podCIDRs', async () => {
       const nodes = (await client.list('nodes')).items;
       const all = nodes.map((n) => n.spec?.podCIDR);
       return all.every(Boolean) && all.length === 3 && all;
@@ -78,8 +50,8 @@ describe('kube-controller-manager with a real apiserver', () => {
   it('runs 4 pods for an RC of 4, then exactly 7, then exactly 2', async () => {
     const watch = peakOf('besu');
     await client.create('replicationcontrollers', rcOf('besu', 4));
-    await eventually('4 running pods', () => running('besu').length === 4);
-    const rc = await eventually('status', async () => {
+    await waitFor('4 running pods', () => running('besu').length === 4);
+    const rc = await waitFor('status', async () => {
       const r = await client.get('replicationcontrollers', 'besu', 'default');
       return r.status?.readyReplicas === 4 && r.status.availableReplicas === 4 && r.status.observedGeneration === r.metadata.generation && r;
     });
@@ -89,11 +61,11 @@ describe('kube-controller-manager with a real apiserver', () => {
     expect(events.filter((e) => e.reason === 'SuccessfulCreate').map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^Created pod: besu-[a-z0-9]{5}$/)]));
 
     await client.patch('replicationcontrollers', 'besu', { spec: { replicas: 7 } }, { namespace: 'default' });
-    await eventually('7 running pods', () => running('besu').length === 7);
+    await waitFor('7 running pods', () => running('besu').length === 7);
     expect(watch.peak).toBe(7);
 
     await client.patch('replicationcontrollers', 'besu', { spec: { replicas: 2 } }, { namespace: 'default' });
-    await eventually('2 pods left', () => live(owned('besu')).length === 2 && owned('besu').length === 2);
+    await waitFor('2 pods left', () => live(owned('besu')).length === 2 && owned('besu').length === 2);
     await new Promise((r) => setTimeout(r, 500)); // and it stays at 2
     expect(live(owned('besu'))).toHaveLength(2);
     expect(watch.peak).toBe(7);
@@ -105,7 +77,7 @@ describe('kube-controller-manager with a real apiserver', () => {
     const ep = () => client.get('endpoints', 'besu', 'default');
     const addresses = (e: Endpoints, k: 'addresses' | 'notReadyAddresses') => (e.subsets ?? []).flatMap((s) => s[k] ?? []).map((a) => a.targetRef?.name).sort();
     const names = running('besu').map((p) => p.metadata.name!).sort();
-    const first = await eventually('endpoints', async () => {
+    const first = await waitFor('endpoints', async () => {
       const e = await ep();
       return JSON.stringify(addresses(e, 'addresses')) === JSON.stringify(names) && e;
     });
@@ -114,21 +86,21 @@ describe('kube-controller-manager with a real apiserver', () => {
 
     const victim = running('besu')[0];
     await sim.kubelets.get(victim.spec.nodeName!)!.setReady(victim, false);
-    await eventually('not ready address', async () => addresses(await ep(), 'notReadyAddresses').includes(victim.metadata.name!), 1_000);
+    await waitFor('not ready address', async () => addresses(await ep(), 'notReadyAddresses').includes(victim.metadata.name!), 1_000);
     await sim.kubelets.get(victim.spec.nodeName!)!.setReady(victim, true);
-    await eventually('ready again', async () => addresses(await ep(), 'addresses').includes(victim.metadata.name!), 1_000);
+    await waitFor('ready again', async () => addresses(await ep(), 'addresses').includes(victim.metadata.name!), 1_000);
   });
 
   it('gives a LoadBalancer Service an IP from 127.200.0.0/16 and frees it on delete', async () => {
     await client.create('services', { metadata: { name: 'besu-rpc', namespace: 'default' }, spec: { type: 'LoadBalancer', selector: { app: 'besu' }, ports: [{ port: 8545 }] } } as Service);
-    const svc = await eventually('ingress IP', async () => {
+    const svc = await waitFor('ingress IP', async () => {
       const s = await client.get('services', 'besu-rpc', 'default');
       return s.status?.loadBalancer?.ingress?.[0]?.ip ? s : undefined;
     });
     expect(svc.status!.loadBalancer!.ingress![0].ip).toMatch(/^127\.200\.\d+\.\d+$/);
     expect(svc.metadata.finalizers).toContain('service.kubernetes.io/load-balancer-cleanup');
     await client.delete('services', 'besu-rpc', { namespace: 'default' });
-    await eventually('service gone', async () => {
+    await waitFor('service gone', async () => {
       try {
         await client.get('services', 'besu-rpc', 'default');
         return false;
@@ -141,16 +113,16 @@ describe('kube-controller-manager with a real apiserver', () => {
 
   it('deletes an RC\'s pods when the RC is deleted (background propagation)', async () => {
     await client.delete('replicationcontrollers', 'besu', { namespace: 'default' });
-    await eventually('pods gone', () => owned('besu').length === 0);
+    await waitFor('pods gone', () => owned('besu').length === 0);
   });
 
-  it('leaves the pods running, owned by nobody, when the RC is deleted with the orphan finalizer', async () => {
+  it('leaves the pods running, owned by nobody, when the RC is deleted with propagationPolicy Orphan', async () => {
     await client.create('replicationcontrollers', rcOf('keep', 2));
-    await eventually('2 running pods', () => running('keep').length === 2);
+    await waitFor('2 running pods', () => running('keep').length === 2);
     const names = running('keep').map((p) => p.metadata.name).sort();
-    await deleteOrphaningDependents(client, 'replicationcontrollers', 'keep', 'default');
-    await eventually('rc gone', async () => !(await client.list('replicationcontrollers', { namespace: 'default' })).items.some((r) => r.metadata.name === 'keep'));
-    await eventually('orphans', () => {
+    await client.delete('replicationcontrollers', 'keep', { namespace: 'default', propagationPolicy: 'Orphan' });
+    await waitFor('rc gone', async () => !(await client.list('replicationcontrollers', { namespace: 'default' })).items.some((r) => r.metadata.name === 'keep'));
+    await waitFor('orphans', () => {
       const pods = sim.pods.list().filter((p) => p.metadata.labels?.app === 'keep');
       return pods.length === 2 && pods.every((p) => !p.metadata.ownerReferences?.length) && pods;
     });
@@ -163,6 +135,6 @@ describe('kube-controller-manager with a real apiserver', () => {
     const node = pods[0].spec.nodeName!;
     sim.kubelets.get(node)!.kill();
     await client.delete('nodes', node);
-    await eventually('pods on the deleted node gone', () => !sim.pods.list().some((p) => p.spec.nodeName === node), 10_000);
+    await waitFor('pods on the deleted node gone', () => !sim.pods.list().some((p) => p.spec.nodeName === node), 10_000);
   });
 });

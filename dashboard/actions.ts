@@ -5,10 +5,10 @@
 //             - process chaos (kill, stop, start, restart, pause a component; sink or restore a
 //               ship) goes to the launcher's control API, the bell rope the chaos CLI also pulls;
 //             - everything else is an ordinary Kubernetes API call: cordon is a patch of
-//               spec.unschedulable (kubectl cordon), scale a merge patch of the RC's /scale
-//               subresource (kubectl scale), "apply example" a create-or-patch per manifest document
+//               spec.unschedulable (kubectl cordon), scale a merge patch of the /scale subresource
+//               of an RC, a ReplicaSet or a Deployment (kubectl scale), "apply example" a create-or-patch per manifest document
 //               (kubectl apply), and killing a pod is a delete with a 0 s grace period (chaos tools'
-//               pod-kill), after which its ReplicationController orders a new one;
+//               pod-kill), after which its ReplicaSet or ReplicationController orders a new one;
 //             - crashing a container asks the pod's own kubelet to run `kill -9 1` in it
 //               (POST /run/..., what `kubectl exec POD -- kill -9 1` does), as the chaos CLI does:
 //               the container exits 137 and the kubelet restarts it by the pod's restartPolicy.
@@ -31,6 +31,8 @@ import type { ComponentEmitter } from './components.ts';
 
 export type ComponentAction = 'start' | 'stop' | 'restart' | 'kill';
 export type NodeAction = 'sink' | 'restore' | 'pause' | 'resume' | 'cordon' | 'uncordon';
+/** The resources with a /scale subresource the page can scale. */
+export type ScalableResource = 'replicationcontrollers' | 'deployments' | 'replicasets';
 
 /** How the dashboard reaches the launcher. Give `url`, or `act`, or both (`act` wins). */
 export interface LauncherControl {
@@ -130,13 +132,28 @@ export class InstructorActions {
   async killPod(namespace: string, name: string): Promise<string> {
     await this.api((c) => c.delete('pods', name, { namespace, gracePeriodSeconds: 0 }));
     return `killed ${namespace}/${name} (deleted with a 0 s grace period, like a chaos tool's pod-kill). ` +
-      'If a ReplicationController owns it, the replication office orders a replacement at once.';
+      'If a ReplicaSet or ReplicationController owns it, its controller orders a replacement at once.';
   }
 
-  /** Sets an RC's replicas through its /scale subresource, as kubectl scale does. */
-  async scale(namespace: string, name: string, replicas: number): Promise<string> {
+  // @doc: dashboard-scale-workload
+  // Every workload kind has the same /scale subresource (autoscaling/v1 Scale), which is all
+  // `kubectl scale` ever touches. What happens next differs: an RC or a ReplicaSet creates or deletes
+  // pods itself; a Deployment hands the new count to its ReplicaSets. A ReplicaSet that belongs to a
+  // Deployment can be scaled too - but its Deployment sets the count back at its next sync.
+  /** Sets a workload's replicas through its /scale subresource, as kubectl scale does. */
+  async scale(namespace: string, name: string, replicas: number, resource: ScalableResource = 'replicationcontrollers'): Promise<string> {
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > 10_000) throw new ActionError(400, 'replicas must be a whole number from 0 to 10000');
-    await this.api((c) => c.patch('replicationcontrollers', name, { spec: { replicas } }, { namespace, subresource: 'scale' }));
+    await this.api((c) => c.patch(resource, name, { spec: { replicas } }, { namespace, subresource: 'scale' }));
+    if (resource === 'deployments') {
+      return `scaled deploy/${name} to ${replicas}: the deployment controller passes the new count to its ReplicaSets ` +
+        '(all of it to the newest, or shared out by size in the middle of a rollout), and they create or delete pods.';
+    }
+    if (resource === 'replicasets') {
+      const rs = await this.api((c) => c.get('replicasets', name, namespace));
+      const owner = rs.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Deployment');
+      return `scaled rs/${name} to ${replicas}: the ReplicaSet controller creates or deletes pods until ${replicas} exist.` +
+        (owner ? ` But deploy/${owner.name} owns it and sets its count back at its next sync: scale the Deployment instead.` : '');
+    }
     return `scaled rc/${name} to ${replicas}: the replication office creates or deletes pods until ${replicas} exist.`;
   }
 

@@ -1,7 +1,8 @@
 // The harbour model: informers in, views and batches out
 // ======================================================
 // CONCEPT   The dashboard is a controller that never writes: it lists and watches pods, nodes,
-//           services, endpoints, replication controllers, events and leases through informers
+//           services, endpoints, workloads (replication controllers, deployments, replica sets),
+//           events and leases through informers
 //           (sources.ts), and keeps one *view* per object (views.ts). Informer handlers only note
 //           what changed (the sample-controller rule: handlers enqueue, they do not work); a flush
 //           every ~100 ms does the work - recomputes the ships whose pods moved, once each however
@@ -13,7 +14,7 @@
 // SHIPS     The harbour master's clerk: reads every radio message, updates the big board in rounds.
 // EXAMPLE   const model = new HarbourModel(sources, { clock }); model.on('batch', (b) => send(b));
 //           model.start(); model.hello()  // everything, for a page that just connected
-// SKIPPED   Namespaces (all are shown together), Deployments and ReplicaSets (not served yet).
+// SKIPPED   Namespaces (all are shown together); StatefulSets, DaemonSets, Jobs (not served).
 
 import { EventEmitter } from 'node:events';
 import type { KubeObject, Lease } from '../api/types.ts';
@@ -21,10 +22,11 @@ import type { Clock } from '../client/clock.ts';
 import { objectKey } from '../client/resources.ts';
 import { componentViews, type ComponentSource } from './components.ts';
 import { PendingChanges } from './pending-changes.ts';
-import type { ApiState, BatchMessage, ComponentView, EventView, HelloMessage, NodeView, PodView, ServiceView, RCView } from './protocol.ts';
+import type { ApiState, BatchMessage, Change, ComponentView, EventView, HelloMessage, NodeView, PodView, ServiceView, WorkloadView } from './protocol.ts';
 import { WriteLog } from './records.ts';
 import { hookSource, type HarbourSources, type Source } from './sources.ts';
-import { eventView, leaderOf, nodeView, podView, rcView, serviceView } from './views.ts';
+import { eventView, leaderOf, nodeView, podView, serviceView } from './views.ts';
+import { workloadView, type WorkloadChange } from './workloads.ts';
 
 export interface HarbourModelOptions {
   /** Leader expiry and lease ages follow its time scale. */
@@ -46,7 +48,9 @@ export class HarbourModel extends EventEmitter {
   readonly pods = new Map<string, PodView>();
   readonly nodes = new Map<string, NodeView>();
   readonly services = new Map<string, ServiceView>();
-  readonly rcs = new Map<string, RCView>();
+  readonly rcs = new Map<string, WorkloadView>();
+  readonly deployments = new Map<string, WorkloadView>();
+  readonly replicasets = new Map<string, WorkloadView>();
   readonly events = new Map<string, EventView>();
   readonly writes = new WriteLog();
   private readonly podsByNode = new Map<string, Set<string>>();
@@ -67,11 +71,14 @@ export class HarbourModel extends EventEmitter {
 
   /** Hooks the handlers (which replay the caches as adds) and starts flushing. */
   start(): void {
+    // Workloads first: a pod's view names the Deployment above its ReplicaSet.
+    this.hook('replicationcontrollers', this.sources.replicationcontrollers, (rc) => this.workloadChanged('rc', objectKey(rc)));
+    this.hook('deployments', this.sources.deployments, (d) => this.workloadChanged('deploy', objectKey(d)));
+    this.hook('replicasets', this.sources.replicasets, (rs) => this.workloadChanged('rs', objectKey(rs)));
     this.hook('pods', this.sources.pods, (p) => this.podChanged(objectKey(p)));
     this.hook('nodes', this.sources.nodes, (n) => this.dirtyNodes.add(n.metadata.name ?? ''));
     this.hook('services', this.sources.services, (s) => this.serviceChanged(objectKey(s)));
     this.hook('endpoints', this.sources.endpoints, (e) => this.serviceChanged(objectKey(e)));
-    this.hook('replicationcontrollers', this.sources.replicationcontrollers, (rc) => this.rcChanged(objectKey(rc)));
     this.hook('events', this.sources.events, (e) => this.eventChanged(objectKey(e)));
     this.hook('leases', this.sources.leases, (l) => this.leaseChanged(l));
     if (this.options.components) this.unhook.push(this.options.components.subscribe(() => this.refreshComponents()));
@@ -105,6 +112,7 @@ export class HarbourModel extends EventEmitter {
       type: 'hello', now: Date.now(), timeScale: this.options.clock.timeScale, launcher: this.options.launcher ?? false,
       api: this.api, examples: this.options.examples ?? [],
       nodes: [...this.nodes.values()], pods: [...this.pods.values()], services: [...this.services.values()], rcs: [...this.rcs.values()],
+      deployments: [...this.deployments.values()], replicasets: [...this.replicasets.values()],
       components: this.components, leases: Object.fromEntries(this.nodeLeases), writes: this.writes.list(), events,
     };
   }
@@ -132,7 +140,7 @@ export class HarbourModel extends EventEmitter {
       this.pending.set(`pod:${key}`, { t: 'pod', key });
       return;
     }
-    const view = podView(pod, { failedScheduling: this.failedScheduling.get(key)?.message, schedulerUp: this.schedulerUp() });
+    const view = podView(pod, { failedScheduling: this.failedScheduling.get(key)?.message, schedulerUp: this.schedulerUp(), replicaSets: this.sources.replicasets });
     this.pods.set(key, view);
     if (view.node) {
       let set = this.podsByNode.get(view.node);
@@ -154,11 +162,19 @@ export class HarbourModel extends EventEmitter {
     this.pending.set(`service:${key}`, { t: 'service', key, v: view });
   }
 
-  private rcChanged(key: string): void {
-    const rc = this.sources.replicationcontrollers.get(key);
-    if (rc) this.rcs.set(key, rcView(rc));
-    else this.rcs.delete(key);
-    this.pending.set(`rc:${key}`, { t: 'rc', key, v: this.rcs.get(key) });
+  private workloadChanged(t: WorkloadChange, key: string): void {
+    const map = t === 'rc' ? this.rcs : t === 'deploy' ? this.deployments : this.replicasets;
+    const old = map.get(key);
+    const view = workloadView(t, key, this.sources);
+    if (view) map.set(key, view);
+    else map.delete(key);
+    this.pending.set(`${t}:${key}`, { t, key, v: view } as Change);
+    // A ReplicaSet that gained or lost its Deployment (created, adopted, orphaned, deleted) changes
+    // the workload its pods show. Rare, so a walk over the pods is fine.
+    if (t === 'rs' && old?.deployment !== view?.deployment) {
+      const [ns, name] = key.split('/');
+      for (const p of [...this.pods.values()]) if (p.namespace === ns && p.owner?.kind === 'ReplicaSet' && p.owner.name === name) this.podChanged(p.key);
+    }
   }
 
   private eventChanged(key: string): void {

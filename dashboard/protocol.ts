@@ -37,8 +37,13 @@ export interface PodView {
   /** Requests, summed over app containers: what the scheduler packs by. */
   cpuMillis: number;
   memoryBytes: number;
-  /** The controller owner, e.g. { kind: "ReplicationController", name: "besu-rpc" }. */
+  /** The controller owner, e.g. { kind: "ReplicationController", name: "besu-rpc" } or { kind: "ReplicaSet", name: "besu-nodes-7c9d" }. */
   owner?: { kind: string; name: string };
+  /**
+   * What a person scales or rolls: the owner, or the Deployment above an owning ReplicaSet
+   * ({ kind: "Deployment", name: "besu-nodes" }). Absent for a bare pod.
+   */
+  workload?: { kind: string; name: string };
   restarts: number;
   ip?: string;
 }
@@ -73,9 +78,14 @@ export interface ServiceView {
   notReady: number;
 }
 
-/** A ReplicationController: what the scale control needs. */
-export interface RCView {
+/** The kinds that keep pods alive and can be scaled. */
+export type WorkloadKind = 'ReplicationController' | 'ReplicaSet' | 'Deployment';
+
+/** A workload (ReplicationController, ReplicaSet or Deployment): what its panel and scale control need. */
+export interface WorkloadView {
+  /** "namespace/name" (unique per kind: each kind has its own map). */
   key: string;
+  kind: WorkloadKind;
   namespace: string;
   name: string;
   /** spec.replicas */
@@ -83,6 +93,19 @@ export interface RCView {
   /** status.replicas and status.readyReplicas */
   current: number;
   ready: number;
+  /** The pod template's container images, e.g. ["hyperledger/besu:24.1"]. */
+  images: string[];
+  /** Deployments: status.updatedReplicas (pods on the newest template) and status.availableReplicas. */
+  updated?: number;
+  available?: number;
+  /** Deployments and their ReplicaSets: the deployment.kubernetes.io/revision annotation. */
+  revision?: number;
+  /** ReplicaSets: the Deployment that controls it. */
+  deployment?: string;
+  /** Deployments: "RollingUpdate (maxSurge 1, maxUnavailable 0)" or "Recreate". */
+  strategy?: string;
+  /** Deployments: spec.paused (kubectl rollout pause). */
+  paused?: boolean;
 }
 
 /** A component process (from the launcher) or, without a launcher, what its Lease tells us. */
@@ -142,7 +165,10 @@ export interface HelloMessage {
   nodes: NodeView[];
   pods: PodView[];
   services: ServiceView[];
-  rcs: RCView[];
+  rcs: WorkloadView[];
+  /** apps/v1 Deployments and ReplicaSets. */
+  deployments: WorkloadView[];
+  replicasets: WorkloadView[];
   components: ComponentView[];
   /** Node name => the RFC 3339 renewTime of its Lease in kube-node-lease. */
   leases: Record<string, string>;
@@ -152,12 +178,14 @@ export interface HelloMessage {
   events: EventView[];
 }
 
-/** One change inside a batch. A missing `v` on pod/node/service/rc/event means it was deleted. */
+/** One change inside a batch. A missing `v` on pod/node/service/rc/deploy/rs/event means it was deleted. */
 export type Change =
   | { t: 'pod'; key: string; v?: PodView }
   | { t: 'node'; key: string; v?: NodeView }
   | { t: 'service'; key: string; v?: ServiceView }
-  | { t: 'rc'; key: string; v?: RCView }
+  | { t: 'rc'; key: string; v?: WorkloadView }
+  | { t: 'deploy'; key: string; v?: WorkloadView }
+  | { t: 'rs'; key: string; v?: WorkloadView }
   | { t: 'event'; key: string; v?: EventView }
   | { t: 'lease'; key: string; v?: string }
   | { t: 'components'; v: ComponentView[] }

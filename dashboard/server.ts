@@ -6,7 +6,8 @@
 //             GET  /api/why/pod/:ns/:name, /api/why/node/:name, /api/why/service/:ns/:name?node=
 //             POST /api/components/<name>/<start|stop|restart|kill>[?signal=SIGSTOP]
 //             POST /api/nodes/:name/<sink|restore|pause|resume|cordon|uncordon>
-//             POST /api/pods/:ns/:name/<crash|kill>, /api/rcs/:ns/:name/scale { replicas }
+//             POST /api/pods/:ns/:name/<crash|kill>
+//             POST /api/<rcs|deployments|replicasets>/:ns/:name/scale { replicas }
 //             POST /api/examples/:file/<apply|delete>
 //           It is a client like any other: informers for what it shows (model.ts), the Kubernetes
 //           API and the launcher's control API for what the instructor does (actions.ts). The page
@@ -29,7 +30,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { realClock, type Clock } from '../client/clock.ts';
 import { InformerFactory } from '../client/informer-factory.ts';
 import { KubeClient } from '../client/rest.ts';
-import { ActionError, InstructorActions, type ComponentAction, type LauncherControl, type NodeAction } from './actions.ts';
+import { ActionError, InstructorActions, type ComponentAction, type LauncherControl, type NodeAction, type ScalableResource } from './actions.ts';
 import { controlApiSource, emitterSource, type ComponentSource } from './components.ts';
 import { HarbourModel } from './model.ts';
 import type { HarbourSources } from './sources.ts';
@@ -94,6 +95,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const sources: HarbourSources = options.sources ?? {
     pods: factory!.informer('pods'), nodes: factory!.informer('nodes'), services: factory!.informer('services'),
     endpoints: factory!.informer('endpoints'), replicationcontrollers: factory!.informer('replicationcontrollers'),
+    deployments: factory!.informer('deployments'), replicasets: factory!.informer('replicasets'),
     events: factory!.informer('events'), leases: factory!.informer('leases'),
   };
   const lc = options.launcherControl;
@@ -188,8 +190,13 @@ function routes(app: FastifyInstance, actions: InstructorActions, why: WhyOption
   }));
   app.post<{ Params: P }>('/api/pods/:ns/:name/crash', (req, reply) => answer(reply, () => actions.crashPod(req.params.ns!, req.params.name!)));
   app.post<{ Params: P }>('/api/pods/:ns/:name/kill', (req, reply) => answer(reply, () => actions.killPod(req.params.ns!, req.params.name!)));
-  app.post<{ Params: P; Body: { replicas?: number } }>('/api/rcs/:ns/:name/scale', (req, reply) =>
-    answer(reply, () => actions.scale(req.params.ns!, req.params.name!, Number(req.body?.replicas))));
+  // The page's short names for the scalable resources ("rcs" came first and stays).
+  const scalable: Record<string, ScalableResource> = { rcs: 'replicationcontrollers', deployments: 'deployments', replicasets: 'replicasets' };
+  app.post<{ Params: P; Body: { replicas?: number } }>('/api/:kind/:ns/:name/scale', (req, reply) => answer(reply, async () => {
+    const resource = scalable[req.params.kind!];
+    if (!resource) throw new ActionError(404, `nothing to scale under "${req.params.kind}"; use rcs, deployments or replicasets`);
+    return actions.scale(req.params.ns!, req.params.name!, Number(req.body?.replicas), resource);
+  }));
   app.post<{ Params: P }>('/api/examples/:file/:action', (req, reply) => answer(reply, () => {
     if (req.params.action === 'apply') return actions.applyExample(req.params.file!);
     if (req.params.action === 'delete') return actions.deleteExample(req.params.file!);

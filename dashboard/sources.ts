@@ -14,6 +14,7 @@
 //           nothing, one etcd write for the records office (records.ts).
 // SKIPPED   Indexers (the model keeps its own pods-by-node index).
 
+import type { Deployment, ReplicaSet } from '../api/apps-types.ts';
 import type { Endpoints, Event, KubeObject, Lease, Node, Pod, ReplicationController, Service } from '../api/types.ts';
 import type { EventHandlers } from '../client/informer.ts';
 
@@ -31,6 +32,8 @@ export interface HarbourSources {
   services: Source<Service>;
   endpoints: Source<Endpoints>;
   replicationcontrollers: Source<ReplicationController>;
+  deployments: Source<Deployment>;
+  replicasets: Source<ReplicaSet>;
   events: Source<Event>;
   leases: Source<Lease>;
 }

@@ -14,11 +14,12 @@
 //             => { tone: "pending", status: "Pending", reason: "0/3 nodes are available: 3 Insufficient cpu." }
 // SKIPPED   init containers' requests and pod overhead (we sum app containers, like the terminal view).
 
-import type { Endpoints, Event, Lease, Node, Pod, ReplicationController, Service, Taint } from '../api/types.ts';
+import type { Endpoints, Event, Lease, Node, Pod, Service, Taint } from '../api/types.ts';
 import { cpuMillis, memoryBytes } from '../api/quantity.ts';
 import { podChip } from '../cluster/view/snapshot.ts';
 import { eventInShipsWords, eventTime } from '../cluster/view/ships-words.ts';
-import type { EventView, NodeView, PodView, RCView, ServiceView } from './protocol.ts';
+import type { EventView, NodeView, PodView, ServiceView } from './protocol.ts';
+import { controllerOf, workloadOf, type ReplicaSetLookup } from './workloads.ts';
 
 /** What a pod's view needs beyond the pod itself. */
 export interface PodContext {
@@ -26,12 +27,14 @@ export interface PodContext {
   failedScheduling?: string;
   /** Whether some scheduler is working (changes the words for a pod nobody has looked at yet). @default true */
   schedulerUp?: boolean;
+  /** Where to find a ReplicaSet owner's own owner (its Deployment). @default none: the owner is the workload */
+  replicaSets?: ReplicaSetLookup;
 }
 
 /** A pod as the picture shows it. */
 export function podView(pod: Pod, ctx: PodContext = {}): PodView {
   const chip = podChip(pod);
-  const owner = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
+  const owner = controllerOf(pod);
   const view: PodView = {
     key: `${chip.namespace}/${chip.name}`,
     namespace: chip.namespace,
@@ -44,7 +47,10 @@ export function podView(pod: Pod, ctx: PodContext = {}): PodView {
   };
   if (pod.spec.nodeName) view.node = pod.spec.nodeName;
   else if (chip.tone === 'pending') view.reason = dockReason(pod, ctx);
-  if (owner) view.owner = { kind: owner.kind, name: owner.name };
+  if (owner) {
+    view.owner = { kind: owner.kind, name: owner.name };
+    view.workload = workloadOf(view.owner, chip.namespace, ctx.replicaSets ?? { get: () => undefined });
+  }
   if (pod.status?.podIP) view.ip = pod.status.podIP;
   return view;
 }
@@ -119,17 +125,6 @@ export function serviceView(svc: Service, endpoints?: Endpoints): ServiceView {
     ports: (svc.spec.ports ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`),
     ready: subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0),
     notReady: subsets.reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0),
-  };
-}
-
-export function rcView(rc: ReplicationController): RCView {
-  return {
-    key: `${rc.metadata.namespace ?? 'default'}/${rc.metadata.name ?? ''}`,
-    namespace: rc.metadata.namespace ?? 'default',
-    name: rc.metadata.name ?? '',
-    desired: rc.spec.replicas ?? 1,
-    current: rc.status?.replicas ?? 0,
-    ready: rc.status?.readyReplicas ?? 0,
   };
 }
 

@@ -21,7 +21,7 @@ import type { Lease, Node, Pod } from '../api/types.ts';
 import { SCHEDULING_RESULT_ANNOTATION } from '../scheduler/explanation.ts';
 import { decisionFromAnnotation, decisionFromExplanation, type Decision } from './decision.ts';
 import type { HarbourModel } from './model.ts';
-import type { ComponentView, EventView, NodeView, PodView, RCView, ServiceView } from './protocol.ts';
+import type { ComponentView, EventView, NodeView, PodView, ServiceView, WorkloadView } from './protocol.ts';
 import { taintText } from './views.ts';
 
 export interface WhyOptions {
@@ -37,7 +37,10 @@ export interface PodWhy {
   phase: string;
   conditions: { type: string; status: string; reason?: string; message?: string }[];
   containers: { name: string; image: string; ready: boolean; restarts: number; state: string }[];
-  owner?: { kind: string; name: string; rc?: RCView };
+  /** The pod's controller, with its view when it is a ReplicationController or ReplicaSet we watch. */
+  owner?: { kind: string; name: string; view?: WorkloadView };
+  /** The Deployment above the owning ReplicaSet, when there is one. */
+  workload?: WorkloadView;
   events: EventView[];
   decision?: Decision;
   /** Why there is no decision, or where it came from. */
@@ -68,7 +71,8 @@ export async function podWhy(o: WhyOptions, namespace: string, name: string): Pr
   const annotation = pod.metadata.annotations?.[SCHEDULING_RESULT_ANNOTATION];
   if (!decision && annotation) decision = decisionFromAnnotation(annotation);
   if (!decision) decisionNote = pod.spec.nodeName ? 'no scheduler decision recorded (bound directly, or by another scheduler)' : 'no crane has looked at it yet';
-  const rc = view.owner?.kind === 'ReplicationController' ? o.model.rcs.get(`${namespace}/${view.owner.name}`) : undefined;
+  const ownerView = view.owner && workloadIn(o.model, view.owner.kind, `${namespace}/${view.owner.name}`);
+  const workload = view.workload?.kind === 'Deployment' ? workloadIn(o.model, 'Deployment', `${namespace}/${view.workload.name}`) : undefined;
   return {
     pod: view,
     phase: pod.status?.phase ?? 'Pending',
@@ -78,7 +82,8 @@ export async function podWhy(o: WhyOptions, namespace: string, name: string): Pr
       const state = s?.state?.running ? 'running' : s?.state?.waiting ? `waiting: ${s.state.waiting.reason ?? ''}` : s?.state?.terminated ? `terminated: ${s.state.terminated.reason ?? s.state.terminated.exitCode}` : 'not started';
       return { name: c.name, image: c.image ?? '', ready: s?.ready ?? false, restarts: s?.restartCount ?? 0, state };
     }),
-    ...(view.owner ? { owner: { ...view.owner, ...(rc ? { rc } : {}) } } : {}),
+    ...(view.owner ? { owner: { ...view.owner, ...(ownerView ? { view: ownerView } : {}) } } : {}),
+    ...(workload ? { workload } : {}),
     events: eventsAbout(o.model, 'Pod', key),
     ...(decision ? { decision } : {}),
     ...(decisionNote && !decision ? { decisionNote } : decision?.source === 'annotation' ? { decisionNote: 'from the pod\'s annotation (the scheduler\'s compact record)' } : {}),
@@ -182,6 +187,12 @@ export function rulesOfService(dump: string, serviceKey: string): string {
     }
   }
   return out.length ? out.join('\n') : `(no rules mention ${serviceKey})`;
+}
+
+/** The model's view of a workload of this kind, if it is one we watch. */
+function workloadIn(model: HarbourModel, kind: string, key: string): WorkloadView | undefined {
+  const map = { ReplicationController: model.rcs, ReplicaSet: model.replicasets, Deployment: model.deployments }[kind];
+  return map?.get(key);
 }
 
 /** Events about one object, newest first; a Node's events may name a namespace, which we ignore. */

@@ -28,6 +28,8 @@ export const state = {
   nodes: new Map(),
   services: new Map(),
   rcs: new Map(),
+  deployments: new Map(),
+  replicasets: new Map(),
   events: new Map(),
   leases: new Map(),
   components: [],
@@ -100,6 +102,8 @@ function hello(msg) {
   fill(state.nodes, msg.nodes, 'name');
   fill(state.services, msg.services, 'key');
   fill(state.rcs, msg.rcs, 'key');
+  fill(state.deployments, msg.deployments ?? [], 'key');
+  fill(state.replicasets, msg.replicasets ?? [], 'key');
   fill(state.events, msg.events, 'key');
   state.leases = new Map(Object.entries(msg.leases));
   lifted = [];
@@ -109,7 +113,7 @@ function hello(msg) {
   requestDraw(true);
 }
 
-const MAPS = { pod: 'pods', node: 'nodes', service: 'services', rc: 'rcs', event: 'events', lease: 'leases' };
+const MAPS = { pod: 'pods', node: 'nodes', service: 'services', rc: 'rcs', deploy: 'deployments', rs: 'replicasets', event: 'events', lease: 'leases' };
 
 function applyChange(c) {
   if (c.t === 'components') {

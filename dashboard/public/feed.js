@@ -80,6 +80,8 @@ export function createFeed(state, { onSelect }) {
     if (kind === 'Pod') onSelect({ kind: 'pod', key: ref });
     else if (kind === 'Node') onSelect({ kind: 'node', key: ref.split('/').pop() });
     else if (kind === 'ReplicationController') onSelect({ kind: 'rc', key: ref });
+    else if (kind === 'ReplicaSet') onSelect({ kind: 'rs', key: ref });
+    else if (kind === 'Deployment') onSelect({ kind: 'deploy', key: ref });
     else if (kind === 'Service') onSelect({ kind: 'service', key: ref });
   }
 

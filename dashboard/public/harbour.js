@@ -17,6 +17,7 @@
 
 import { addSymbols, byName, drawLegend, fit, svgEl, svgText } from './svg.js';
 import { createShips } from './ships.js';
+import { isWorkloadPanel, podsOf } from './workloads.js';
 
 const CABINS = [
   ['etcd', 'etcd', 'records office'],
@@ -211,6 +212,11 @@ export function createHarbour(svg, state, { onSelect, stats, onResize }) {
   function applySelection() {
     for (const e of svg.querySelectorAll('.selected')) e.classList.remove('selected');
     if (!selected) return;
+    if (isWorkloadPanel(selected.kind)) {
+      const keys = podsOf(state, selected);
+      for (const e of svg.querySelectorAll('[data-pod]')) if (keys.has(e.getAttribute('data-pod'))) e.classList.add('selected');
+      return;
+    }
     const attr = { pod: 'data-pod', node: 'data-node', component: 'data-comp', service: 'data-svc' }[selected.kind];
     for (const e of svg.querySelectorAll(`[${attr}="${CSS.escape(selected.key)}"]`)) e.classList.add('selected');
   }

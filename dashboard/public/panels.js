@@ -2,7 +2,7 @@
 // ==================================
 // CONCEPT   Click anything in the harbour and the side panel says why it is so: a pod's scheduling
 //           decision (each ship's filter verdict, each plugin's score, the winner), its conditions,
-//           events and owner; a node's conditions, taints, Lease age and pods; a Service's endpoints
+//           events and owner (its workload: RC, ReplicaSet, Deployment - see workloads.js); a node's conditions, taints, Lease age and pods; a Service's endpoints
 //           and kube-proxy's rules; a component's process state. The answers come from the
 //           dashboard server (GET /api/why/...), fetched on the click and again only when a pushed
 //           change touches the object on display - never on a timer.
@@ -17,6 +17,7 @@
 import { h, kv, link, fmtAge, section } from './dom.js';
 import { cores, gib } from './svg.js';
 import { stateWord } from './harbour.js';
+import { isWorkloadPanel, ownerCell, workloadMap, workloadPanel } from './workloads.js';
 
 export function createPanels(root, state, { filterEvents, refresh }) {
   let current; // { kind, key }
@@ -48,8 +49,14 @@ export function createPanels(root, state, { filterEvents, refresh }) {
 
   /** The pushed view of what is on display; when it changes we ask again (debounced). */
   function viewOf(what) {
-    const map = { pod: state.pods, node: state.nodes, service: state.services, rc: state.rcs }[what?.kind];
     if (what?.kind === 'component') return JSON.stringify(state.components.find((c) => c.name === what.key));
+    if (isWorkloadPanel(what?.kind)) {
+      // A Deployment's panel also lists its ReplicaSets.
+      const [ns, name] = what.key.split('/');
+      const rss = what.kind === 'deploy' ? [...state.replicasets.values()].filter((rs) => rs.namespace === ns && rs.deployment === name) : [];
+      return JSON.stringify([workloadMap(state, what.kind).get(what.key), rss]);
+    }
+    const map = { pod: state.pods, node: state.nodes, service: state.services }[what?.kind];
     // A ship's panel also shows its kubelet's and kube-proxy's process states.
     const procs = what?.kind === 'node' ? state.components.filter((c) => c.node === what.key) : [];
     return JSON.stringify([map?.get(what.key), procs]);
@@ -64,7 +71,7 @@ export function createPanels(root, state, { filterEvents, refresh }) {
     const v = viewOf(current);
     if (v === lastView) return;
     lastView = v;
-    if (current.kind === 'component' || current.kind === 'rc') return draw();
+    if (current.kind === 'component' || isWorkloadPanel(current.kind)) return draw();
     clearTimeout(refetch);
     refetch = setTimeout(() => fetchWhy(), 400);
   }
@@ -85,7 +92,8 @@ export function createPanels(root, state, { filterEvents, refresh }) {
 
   function draw() {
     if (!current) return root.replaceChildren(welcome());
-    const view = { pod: podPanel, node: nodePanel, service: servicePanel, component: componentPanel, rc: rcPanel }[current.kind];
+    if (isWorkloadPanel(current.kind)) return root.replaceChildren(...workloadPanel(current, state, { act, pick, gone }));
+    const view = { pod: podPanel, node: nodePanel, service: servicePanel, component: componentPanel }[current.kind];
     root.replaceChildren(...view());
   }
 
@@ -106,7 +114,7 @@ export function createPanels(root, state, { filterEvents, refresh }) {
       ['Ship', p.node ? link(p.node, () => pick({ kind: 'node', key: p.node })) : `on the dock: ${p.reason ?? ''}`],
       ['IP', p.ip ?? '\u2014'], ['Restarts', String(p.restarts)],
       ['Requests', `cpu ${cores(p.cpuMillis)} \u00B7 memory ${gib(p.memoryBytes)}`],
-      ['Owner', p.owner ? (p.owner.kind === 'ReplicationController' ? link(`rc/${p.owner.name}`, () => pick({ kind: 'rc', key: `${ns}/${p.owner.name}` })) : `${p.owner.kind}/${p.owner.name}`) : 'none (a bare pod: nobody replaces it)'],
+      ['Owner', ownerCell(p, ns, pick)],
     ]));
     out.push(h('div', { class: 'buttons' },
       btn('Crash container', `/api/pods/${enc(ns)}/${enc(name)}/crash`, { danger: true, disabled: !p.node, title: 'kill -9 1 inside it, through its kubelet' }),
@@ -211,22 +219,6 @@ export function createPanels(root, state, { filterEvents, refresh }) {
         btn('Restart', `${path}/restart`, { disabled: no }), btn('Stop', `${path}/stop`, { disabled: no }), btn('Start', `${path}/start`, { disabled: no }),
         btn('Pause', `${path}/kill?signal=SIGSTOP`, { disabled: no }), btn('Resume', `${path}/kill?signal=SIGCONT`, { disabled: no })),
       no ? h('p', { class: 'note' }, 'Process controls need the launcher (npm run cluster).') : null].filter(Boolean);
-  }
-
-  // ## A ReplicationController: scale it
-  function rcPanel() {
-    const rc = state.rcs.get(current.key);
-    const [ns, name] = current.key.split('/');
-    if (!rc) return [h('h2', {}, `rc/${name}`), ...gone()];
-    const input = h('input', { type: 'number', min: '0', value: String(rc.desired), style: 'width:5em', 'aria-label': 'replicas' });
-    const url = `/api/rcs/${enc(ns)}/${enc(name)}/scale`;
-    return [h('h2', {}, `ReplicationController ${current.key}`),
-      kv([['Desired', String(rc.desired)], ['Current', String(rc.current)], ['Ready', String(rc.ready)]]),
-      h('div', { class: 'buttons' },
-        h('button', { type: 'button', onclick: () => act(url, { replicas: Math.max(0, rc.desired - 1) }) }, '\u2212 1'),
-        input, h('button', { type: 'button', onclick: () => act(url, { replicas: Number(input.value) }) }, 'Scale'),
-        h('button', { type: 'button', onclick: () => act(url, { replicas: rc.desired + 1 }) }, '+ 1')),
-      h('p', { class: 'note' }, 'kubectl scale rc/NAME --replicas=N: a merge patch of the /scale subresource.')];
   }
 
   function pick(what) {

@@ -142,6 +142,42 @@ describe.skipIf(!browserTestsEnabled())('the harbour dashboard', () => {
     expect(await page.textContent('#toast')).toContain(`killed ${victim}`);
   }, 90_000);
 
+  it('names a Deployment as its pods\' workload, lists its ReplicaSets by revision, and scales it', async () => {
+    const ready = (n: number) => inPage(`${n} besu-nodes pods aboard and ready`, (count) => [...(window as any).__harbour.state.pods.values()]
+      .filter((p: any) => p.workload?.kind === 'Deployment' && p.workload.name === 'besu-nodes' && p.node && p.tone === 'running').length === count, 60_000, n);
+    await page.selectOption('#example', 'besu-deployment.yaml');
+    await page.click('#apply');
+    await ready(4);
+    const key = await page.evaluate(() => [...(window as any).__harbour.state.pods.values()].find((p: any) => p.workload?.name === 'besu-nodes' && p.node).key as string);
+    await page.click(`#harbour .ship [data-pod="${key}"]`);
+    // A pod of a Deployment is owned by a ReplicaSet; the panel names both, the Deployment first.
+    expect(await page.textContent('#panel')).toMatch(/Ownerdeploy\/besu-nodes › rs\/besu-nodes-[a-z0-9]+/);
+    await page.click('#panel .link:text-is("deploy/besu-nodes")');
+    await inPage('the Deployment panel', () => document.querySelector('#panel h2')?.textContent?.startsWith('Deployment default/besu-nodes'));
+    expect(await page.textContent('#panel')).toContain('RollingUpdate (maxSurge 1, maxUnavailable 0)');
+    await inPage('its ReplicaSet listed', () => document.querySelector('#panel [data-rs]')?.textContent?.includes('4/4 ready'));
+    expect(await page.locator('#panel [data-rs]').allTextContents()).toEqual([expect.stringMatching(/^rev 1 · rs\/besu-nodes-\w+ · 4\/4 ready · hyperledger\/besu:24\.1 \(newest\)$/)]);
+    // Its four pods are outlined on the ships, and nobody else's.
+    expect(await page.locator('#harbour .ship .pod.selected').count()).toBe(4);
+    await shot('10-deployment');
+
+    await page.click('#panel button:has-text("+ 1")');
+    await inPage('the scale answered', () => document.getElementById('toast')?.textContent?.startsWith('scaled'));
+    expect(await page.textContent('#toast')).toContain('scaled deploy/besu-nodes to 5');
+    await ready(5);
+
+    // A new image: a second ReplicaSet at revision 2 appears above the first, which drains to 0.
+    await harbour.client.patch('deployments', 'besu-nodes', { spec: { template: { spec: { containers: [{ name: 'besu', image: 'hyperledger/besu:24.3' }] } } } },
+      { namespace: 'default', type: 'strategic' });
+    await inPage('the rollout done in the panel', () => {
+      const rows = [...document.querySelectorAll('#panel [data-rs]')].map((e) => e.textContent ?? '');
+      return rows.length === 2 && /^rev 2 .* 5\/5 ready · hyperledger\/besu:24\.3 \(newest\)$/.test(rows[0]!) && /^rev 1 .* 0\/0 ready/.test(rows[1]!);
+    }, 90_000);
+    expect(await page.textContent('#panel h2')).toContain('revision 2');
+    await inPage('the five new pods outlined', () => document.querySelectorAll('#harbour .ship .pod.selected').length === 5, 30_000);
+    await shot('11-rolled-out');
+  }, 150_000);
+
   it('reconnects by itself when the apiserver restarts and when the dashboard restarts', async () => {
     const rev = async () => page.evaluate(() => (window as any).__harbour.state.writes.at(-1)?.revision ?? 0);
     await harbour.cp.restartApiServer();

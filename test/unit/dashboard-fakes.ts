@@ -1,5 +1,6 @@
 // Fake informer sources for the dashboard's tests: a Map, handlers, and resourceVersions that
 // count up like etcd revisions. The model cannot tell them from real informers (dashboard/sources.ts Source).
+import type { Deployment, ReplicaSet } from '../../api/apps-types.ts';
 import type { Endpoints, Event, KubeObject, Lease, Node, Pod, PodPhase, ReplicationController, Service } from '../../api/types.ts';
 import type { EventHandlers } from '../../client/informer.ts';
 import { objectKey } from '../../client/resources.ts';
@@ -47,6 +48,8 @@ export interface FakeSources extends HarbourSources {
   services: FakeSource<Service>;
   endpoints: FakeSource<Endpoints>;
   replicationcontrollers: FakeSource<ReplicationController>;
+  deployments: FakeSource<Deployment>;
+  replicasets: FakeSource<ReplicaSet>;
   events: FakeSource<Event>;
   leases: FakeSource<Lease>;
 }
@@ -54,7 +57,8 @@ export interface FakeSources extends HarbourSources {
 export function fakeSources(): FakeSources {
   return {
     pods: new FakeSource(), nodes: new FakeSource(), services: new FakeSource(), endpoints: new FakeSource(),
-    replicationcontrollers: new FakeSource(), events: new FakeSource(), leases: new FakeSource(),
+    replicationcontrollers: new FakeSource(), deployments: new FakeSource(), replicasets: new FakeSource(),
+    events: new FakeSource(), leases: new FakeSource(),
   };
 }
 
@@ -70,15 +74,44 @@ export function node(name: string, opts: { cpu?: string; memory?: string; ready?
   };
 }
 
-export function pod(name: string, opts: { node?: string; cpu?: string; memory?: string; phase?: PodPhase; ready?: boolean; owner?: string; namespace?: string } = {}): Pod {
+export function pod(name: string, opts: { node?: string; cpu?: string; memory?: string; phase?: PodPhase; ready?: boolean; owner?: string; ownerKind?: string; namespace?: string } = {}): Pod {
   const ready = opts.ready ?? opts.phase === 'Running';
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: {
       name, namespace: opts.namespace ?? 'default', uid: `uid-${name}`,
-      ...(opts.owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: opts.owner, uid: `uid-${opts.owner}`, controller: true }] } : {}),
+      ...(opts.owner ? { ownerReferences: [{ apiVersion: opts.ownerKind === 'ReplicaSet' ? 'apps/v1' : 'v1', kind: opts.ownerKind ?? 'ReplicationController', name: opts.owner, uid: `uid-${opts.owner}`, controller: true }] } : {}),
     },
     spec: { nodeName: opts.node, containers: [{ name: 'c', image: 'hyperledger/besu:24.1', resources: { requests: { cpu: opts.cpu ?? '100m', memory: opts.memory ?? '256Mi' } } }] },
     status: { phase: opts.phase ?? 'Pending', conditions: opts.phase === 'Running' ? [{ type: 'Ready', status: ready ? 'True' : 'False' }] : [] },
+  };
+}
+
+const besuTemplate = (image: string) => ({
+  metadata: { labels: { app: 'besu' } },
+  spec: { containers: [{ name: 'besu', image, resources: { requests: { cpu: '100m', memory: '256Mi' } } }] },
+});
+
+/** A Deployment at a revision, with its status counts. */
+export function deployment(name: string, opts: { replicas?: number; revision?: number; image?: string; status?: Deployment['status']; strategy?: Deployment['spec']['strategy'] } = {}): Deployment {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, ...(opts.revision ? { annotations: { 'deployment.kubernetes.io/revision': String(opts.revision) } } : {}) },
+    spec: { replicas: opts.replicas ?? 3, selector: { matchLabels: { app: 'besu' } }, template: besuTemplate(opts.image ?? 'hyperledger/besu:24.1'), ...(opts.strategy ? { strategy: opts.strategy } : {}) },
+    ...(opts.status ? { status: opts.status } : {}),
+  };
+}
+
+/** A ReplicaSet, owned by a Deployment when `deployment` is given. */
+export function replicaSet(name: string, opts: { deployment?: string; replicas?: number; ready?: number; revision?: number; image?: string } = {}): ReplicaSet {
+  return {
+    apiVersion: 'apps/v1', kind: 'ReplicaSet',
+    metadata: {
+      name, namespace: 'default', uid: `uid-${name}`,
+      ...(opts.revision ? { annotations: { 'deployment.kubernetes.io/revision': String(opts.revision) } } : {}),
+      ...(opts.deployment ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: opts.deployment, uid: `uid-${opts.deployment}`, controller: true }] } : {}),
+    },
+    spec: { replicas: opts.replicas ?? 3, selector: { matchLabels: { app: 'besu' } }, template: besuTemplate(opts.image ?? 'hyperledger/besu:24.1') },
+    status: { replicas: opts.replicas ?? 3, readyReplicas: opts.ready ?? opts.replicas ?? 3 },
   };
 }

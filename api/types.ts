@@ -127,6 +127,8 @@ export interface Container {
   resources?: ResourceRequirements;
   readinessProbe?: Probe;
   livenessProbe?: Probe;
+  /** Until it succeeds, liveness and readiness probes wait; failureThreshold failures restart the container. */
+  startupProbe?: Probe;
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
@@ -259,6 +261,7 @@ export interface PodStatus {
   podIP?: string;
   podIPs?: { ip: string }[];
   startTime?: string;
+  initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
   qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort';
   nominatedNodeName?: string;

@@ -15,6 +15,7 @@
 // SKIPPED   Live discovery: the table is static; `registerResource` adds kinds.
 
 import type { Deployment, ReplicaSet } from '../api/apps-types.ts';
+import type { Job } from '../api/batch-types.ts';
 import type {
   ConfigMap, Endpoints, Event, KubeObject, Lease, Namespace, Node, Pod, ReplicationController, Secret, Service,
 } from '../api/types.ts';
@@ -45,6 +46,7 @@ export interface ResourceTypes {
   leases: Lease;
   deployments: Deployment;
   replicasets: ReplicaSet;
+  jobs: Job;
 }
 
 /** A resource name: one of the typed plurals, a kind ("Pod") or any registered plural. */
@@ -75,6 +77,7 @@ core('secrets', 'Secret', true);
 registerResource({ plural: 'leases', kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true });
 registerResource({ plural: 'deployments', kind: 'Deployment', group: 'apps', version: 'v1', namespaced: true });
 registerResource({ plural: 'replicasets', kind: 'ReplicaSet', group: 'apps', version: 'v1', namespaced: true });
+registerResource({ plural: 'jobs', kind: 'Job', group: 'batch', version: 'v1', namespaced: true });
 
 /** Looks a resource up by plural or kind; throws for one we do not know. */
 export function resourceInfo(resource: string): ResourceInfo {

@@ -12,7 +12,7 @@
 // SHIPS     The harbour offices' building: one register copy, one key to the front door.
 // EXAMPLE   const cm = await startControllerManager({ kubeconfig: '.cluster/kubeconfig', timeScale: 0.1 });
 //           await cm.ready; ... await cm.stop();
-// SKIPPED   the ~30 other controllers (job, statefulset, namespace ...), the secure serving port
+// SKIPPED   the ~30 other controllers (cronjob, statefulset, namespace ...), the secure serving port
 //           (/healthz, /metrics), client QPS limits, service-account credentials.
 
 import { hostname } from 'node:os';
@@ -26,6 +26,7 @@ import type { ControllerOptions } from './context.ts';
 import { DeploymentController } from './deployment-controller.ts';
 import { EndpointsController } from './endpoints.ts';
 import { GarbageCollector } from './garbage-collector.ts';
+import { JobController } from './job-controller.ts';
 import { NodeIpamController } from './node-ipam.ts';
 import { NodeLifecycleController } from './node-lifecycle.ts';
 import { PodGCController } from './podgc.ts';
@@ -61,6 +62,8 @@ export interface ControllerManagerOptions {
   concurrentReplicaSetSyncs?: number;
   /** --concurrent-deployment-syncs. @default 5 */
   concurrentDeploymentSyncs?: number;
+  /** --concurrent-job-syncs. @default 5 */
+  concurrentJobSyncs?: number;
   /** --concurrent-endpoint-syncs. @default 5 */
   concurrentEndpointSyncs?: number;
   /** --concurrent-service-syncs. @default 1 */
@@ -103,6 +106,7 @@ export const CONTROLLERS: Record<string, { alias: string; component: string; bui
   'replicationcontroller-controller': { alias: 'replicationcontroller', component: 'replication-controller', build: (o, m) => new ReplicationManager({ ...o, workers: m.concurrentRCSyncs ?? 5 }) },
   'replicaset-controller': { alias: 'replicaset', component: 'replicaset-controller', build: (o, m) => new ReplicaSetManager({ ...o, workers: m.concurrentReplicaSetSyncs ?? 5 }) },
   'deployment-controller': { alias: 'deployment', component: 'deployment-controller', build: (o, m) => new DeploymentController({ ...o, workers: m.concurrentDeploymentSyncs ?? 5 }) },
+  'job-controller': { alias: 'job', component: 'job-controller', build: (o, m) => new JobController({ ...o, workers: m.concurrentJobSyncs ?? 5 }) },
   'node-lifecycle-controller': { alias: 'nodelifecycle', component: 'node-controller', build: (o, m) => new NodeLifecycleController({ ...o, nodeMonitorGracePeriodMs: m.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: m.nodeMonitorPeriodMs, nodeStartupGracePeriodMs: m.nodeStartupGracePeriodMs }) },
   'taint-eviction-controller': { alias: 'taint-eviction', component: 'taint-eviction-controller', build: (o) => new TaintEvictionController(o) },
   'endpoints-controller': { alias: 'endpoint', component: 'endpoint-controller', build: (o, m) => new EndpointsController({ ...o, workers: m.concurrentEndpointSyncs ?? 5 }) },

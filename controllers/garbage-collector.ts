@@ -26,7 +26,7 @@
 //           kubectl delete rc besu --cascade=orphan     => pods lose their ownerReference, stay running
 //           kubectl delete deploy web --cascade=foreground => pods, then ReplicaSets, then web deleted
 // SKIPPED   the dependency graph of every kind (we follow pods and ReplicaSets as dependents, and
-//           RCs, ReplicaSets and Deployments as owners); blockOwnerDeletion (every controller sets
+//           RCs, ReplicaSets, Deployments and Jobs as owners); blockOwnerDeletion (every controller sets
 //           it, so every dependent blocks); a dependent's other live owners during a Foreground delete.
 
 import type { KubeObject, OwnerReference } from '../api/types.ts';
@@ -41,7 +41,7 @@ export const FINALIZER_FOREGROUND = 'foregroundDeletion';
 
 /** Options of the garbage collector. */
 export interface GarbageCollectorOptions extends ControllerOptions {
-  /** The owner kinds whose deletion we watch. @default ["replicationcontrollers", "replicasets", "deployments"] */
+  /** The owner kinds whose deletion we watch. @default ["replicationcontrollers", "replicasets", "deployments", "jobs"] */
   owners?: ResourceName[];
   /** The kinds whose ownerReferences we follow. @default ["pods", "replicasets"] */
   dependents?: ResourceName[];
@@ -73,7 +73,7 @@ export class GarbageCollector extends Controller {
         onDelete: (dep) => this.enqueueDeletingOwners(dep),
       });
     }
-    for (const resource of o.owners ?? ['replicationcontrollers', 'replicasets', 'deployments']) {
+    for (const resource of o.owners ?? ['replicationcontrollers', 'replicasets', 'deployments', 'jobs']) {
       const inf = o.factory.informer(resource) as Informer<KubeObject>;
       this.owners.set(resourceInfo(resource).kind, inf);
       this.watch(inf, {

@@ -59,6 +59,16 @@ export class ContainerBackoff {
   }
 
   /**
+   * Kubernetes ms left while `key` is in back-off counted from its last Next()
+   * (IsInBackOffSinceUpdate): the image puller's question "may I try this pull again yet?".
+   */
+  remainingSinceUpdate(key: string): number {
+    const e = this.entries.get(key);
+    if (!e || this.expired(this.clock.now(), e)) return 0;
+    return Math.max(0, e.backoffMs - this.clock.since(e.lastUpdate));
+  }
+
+  /**
    * Records a restart (Next): the first sets `initialMs`, each later one doubles it up to `maxMs`.
    * `eventTime` is the finish time of the crash being restarted; a crash more than 2 x max after the
    * last restart starts over.

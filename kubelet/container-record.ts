@@ -11,7 +11,7 @@
 // SHIPS     The tag on each container: where it is, how often it went overboard.
 // EXAMPLE   API says running, restartCount 2  =>  { state: terminated Unknown 255, restartCount: 2 }
 //           (the worker then restarts it: restartCount 3, lastState the "Unknown" termination)
-// SKIPPED   init and ephemeral containers.
+// SKIPPED   ephemeral containers.
 
 import type { Container, ContainerState, ObjectReference, Pod } from '../api/types.ts';
 import type { Timer } from '../client/clock.ts';
@@ -27,6 +27,10 @@ export interface ContainerRecord extends ContainerRecordView {
   restartTimer?: Timer;
   /** Wall ms of the last exit, for the back-off. */
   finishedAtMs?: number;
+  /** An init container (spec.initContainers): runs to completion before the app containers. */
+  init?: boolean;
+  /** An image pull is in flight (the worker must not start a second one). */
+  pulling?: boolean;
 }
 
 /** The pod as events name it: "besu-0_default(uid)" (format.Pod). */
@@ -34,10 +38,10 @@ export function podDesc(pod: Pod): string {
   return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 }
 
-/** The ObjectReference container events use: the pod, with fieldPath spec.containers{name}. */
-export function containerRef(pod: Pod, container: string): ObjectReference {
+/** The ObjectReference container events use: the pod, with fieldPath spec.containers{name} (or spec.initContainers{name}). */
+export function containerRef(pod: Pod, container: string, init = false): ObjectReference {
   const { name, namespace, uid, resourceVersion } = pod.metadata;
-  return { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, resourceVersion, fieldPath: `spec.containers{${container}}` };
+  return { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, resourceVersion, fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${container}}` };
 }
 
 /**
@@ -45,14 +49,16 @@ export function containerRef(pod: Pod, container: string): ObjectReference {
  * was lost with the kubelet's process: it counts as exited (exit 255, reason Unknown, as after a
  * node reboot), so the restart policy decides, and restartCount carries on from the API's.
  */
-export function initialRecord(spec: Container, pod: Pod, now: string): ContainerRecord {
-  const cs = pod.status?.containerStatuses?.find((c) => c.name === spec.name);
-  const base = { spec, name: spec.name, image: spec.image, ready: false, started: false, lastState: {}, restartCount: 0 };
-  if (!cs || (!cs.containerID && !cs.lastState?.terminated)) return { ...base, state: { waiting: { reason: 'ContainerCreating' } } };
+export function initialRecord(spec: Container, pod: Pod, now: string, init = false): ContainerRecord {
+  const cs = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find((c) => c.name === spec.name);
+  const base = { spec, name: spec.name, image: spec.image, ready: false, started: false, lastState: {}, restartCount: 0, init };
+  // With init containers, everything not yet started waits as PodInitializing (convertToAPIContainerStatuses).
+  const waiting = { waiting: { reason: pod.spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating' } };
+  if (!cs || (!cs.containerID && !cs.lastState?.terminated)) return { ...base, state: waiting };
   const lost = cs.state?.terminated ?? (cs.state?.running
     ? { exitCode: 255, reason: 'Unknown', message: 'The container was lost when the kubelet stopped', startedAt: cs.state.running.startedAt, finishedAt: now }
     : cs.lastState?.terminated);
-  if (!lost) return { ...base, restartCount: cs.restartCount ?? 0, state: { waiting: { reason: 'ContainerCreating' } } };
+  if (!lost) return { ...base, restartCount: cs.restartCount ?? 0, state: waiting };
   return { ...base, imageID: cs.imageID, containerID: cs.containerID, restartCount: cs.restartCount ?? 0, lastState: cs.lastState ?? {}, state: { terminated: { ...lost, ...(cs.containerID ? { containerID: cs.containerID } : {}) } } };
 }
 

@@ -8,16 +8,22 @@
 //           (a fixed latency plus the image's size over a link speed) on the cluster clock.
 // REAL K8S  pkg/kubelet/images/image_manager.go (EnsureImageExists, shouldPullImage),
 //           pkg/kubelet/images/puller.go (parallel/serial pullers), pkg/kubelet/events/event.go
-//           (reasons Pulling, Pulled, ErrImageNeverPull)
+//           (reasons Pulling, Pulled, Failed, BackOff, ErrImageNeverPull, InspectFailed),
+//           pkg/kubelet/images/types.go (ErrImagePull, ImagePullBackOff, ErrImageNeverPull, InvalidImageName)
+//           A pull that fails (image-registry.ts says which do) puts the image in a back-off of its
+//           own, per pod and image: 10 s, doubling to 300 s. Until it expires the kubelet does not
+//           try again: the container shows ImagePullBackOff and the event "Back-off pulling image".
 // SHIPS     Fetching a container from the quay takes time; a second one of the same kind is on deck.
 // EXAMPLE   ensure(pod, {image: "hyperledger/besu:24.1"})  => Pulling, (2.3 s), Pulled "in 2.3s"
 //           ensure(pod2, {image: "hyperledger/besu:24.1"}) => Pulled "already present on machine"
-// SKIPPED   pull secrets, registries that fail (ErrImagePull / ImagePullBackOff), image GC, digests
+// SKIPPED   pull secrets, registry outages (RegistryUnavailable), image GC, digests
 //           that mean anything (ours are the sha256 of the name).
 
 import { createHash } from 'node:crypto';
 import type { Container } from '../api/types.ts';
 import type { Clock } from '../client/clock.ts';
+import { ContainerBackoff, type ContainerBackoffOptions } from './container-backoff.ts';
+import { lookupImage, parseImageError } from './image-registry.ts';
 
 /** Simulated sizes of well-known images, bytes; others get a size derived from their name. */
 const KNOWN_SIZES: [RegExp, number][] = [
@@ -43,7 +49,22 @@ export interface ImagePullTiming {
   latencyMs?: number;
   /** Link speed in bytes per Kubernetes second. @default 250_000_000 */
   bytesPerSecond?: number;
+  /** The back-off after a failed pull (the kubelet's imageBackOff). @default 10 s doubling to 300 s */
+  backoff?: ContainerBackoffOptions;
 }
+
+/** Why ensureImageExists refused: the container's waiting reason (pkg/kubelet/images/types.go). */
+export type ImagePullReason = 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName';
+
+/** A failed ensureImageExists: `reason` and `message` become the container's waiting state. */
+export class ImagePullError extends Error {
+  constructor(readonly reason: ImagePullReason, message: string) {
+    super(message);
+  }
+}
+
+/** Records one of the image manager's events on the container (logIt). */
+export type ImageEventSink = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
 /** What ensureImageExists reports, for the pod's events. */
 export interface PullOutcome {
@@ -83,11 +104,15 @@ export class ImageManager {
   private readonly pulling = new Map<string, Promise<ImageRecord>>();
   private readonly latencyMs: number;
   private readonly bytesPerSecond: number;
+  private readonly backoff: ContainerBackoff;
+  /** The last failure per back-off key, repeated in the ImagePullBackOff message (prevPullErrMsg). */
+  private readonly lastError = new Map<string, string>();
 
   /** @param onChange called when the set of images changes (the node status lists them). */
   constructor(private readonly clock: Clock, timing: ImagePullTiming = {}, private readonly onChange: () => void = () => {}) {
     this.latencyMs = timing.latencyMs ?? 500;
     this.bytesPerSecond = timing.bytesPerSecond ?? 250_000_000;
+    this.backoff = new ContainerBackoff(clock, timing.backoff);
   }
 
   /** The images on this node, largest first (what status.images reports). */
@@ -103,18 +128,52 @@ export class ImageManager {
   }
 
   /**
-   * Makes sure the image is on the node (EnsureImageExists). `onPulling` is called when a pull
-   * begins, so the caller can record the Pulling event at the right moment.
-   * @throws Error("ErrImageNeverPull") when the policy is Never and the image is absent.
+   * Makes sure the image is on the node (EnsureImageExists). `event` records the Pulling event
+   * when a pull begins, and Failed / BackOff / ErrImageNeverPull / InspectFailed when it cannot.
+   * `backOffKey` names the pod ("podUID"): each pod backs off its own pulls of an image.
+   * @throws ImagePullError InvalidImageName, ErrImageNeverPull, ImagePullBackOff or ErrImagePull.
    */
-  async ensureImageExists(container: Pick<Container, 'image' | 'imagePullPolicy'>, onPulling: () => void): Promise<PullOutcome> {
+  async ensureImageExists(container: Pick<Container, 'image' | 'imagePullPolicy'>, event: ImageEventSink, backOffKey = ''): Promise<PullOutcome> {
+    const invalid = parseImageError(container.image);
+    if (invalid) {
+      const message = `Failed to apply default image tag "${container.image}": couldn't parse image name "${container.image}": ${invalid}`;
+      event('Warning', 'InspectFailed', message);
+      throw new ImagePullError('InvalidImageName', message);
+    }
     const name = withDefaultTag(container.image);
     const cached = this.present.get(name);
     if (!this.shouldPull(container)) {
       if (cached) return { image: cached, pulled: false, pullMs: 0, totalMs: 0 };
-      throw Object.assign(new Error(`Container image "${container.image}" is not present with pull policy of Never`), { reason: 'ErrImageNeverPull' });
+      const message = `Container image "${container.image}" is not present with pull policy of Never`;
+      event('Warning', 'ErrImageNeverPull', message);
+      throw new ImagePullError('ErrImageNeverPull', message);
     }
-    onPulling();
+    const key = `${backOffKey}_${container.image}`;
+    // @doc: kubelet-image-pull-backoff
+    if (this.backoff.remainingSinceUpdate(key) > 0) {
+      const message = `Back-off pulling image "${container.image}"`;
+      event('Normal', 'BackOff', message);
+      const last = this.lastError.get(key);
+      throw new ImagePullError('ImagePullBackOff', last ? `${message}: ${last}` : message);
+    }
+    event('Normal', 'Pulling', `Pulling image "${container.image}"`);
+    try {
+      return await this.pullShared(name, cached);
+    } catch (e) {
+      const message = (e as Error).message;
+      event('Warning', 'Failed', `Failed to pull image "${container.image}": ${message}`);
+      this.backoff.next(key, this.clock.now());
+      this.lastError.set(key, `ErrImagePull: ${message}`);
+      throw new ImagePullError('ErrImagePull', message);
+    }
+  }
+
+  /** Kubernetes ms before the pod may try pulling `image` again (0: now). */
+  pullBackOffRemaining(image: string, backOffKey = ''): number {
+    return this.backoff.remainingSinceUpdate(`${backOffKey}_${image}`);
+  }
+
+  private async pullShared(name: string, cached: ImageRecord | undefined): Promise<PullOutcome> {
     const started = this.clock.now();
     // Two pods pulling the same image share one download, as the runtime would.
     let pull = this.pulling.get(name);
@@ -122,7 +181,7 @@ export class ImageManager {
     if (!pull) {
       pull = this.pull(name, !!cached);
       this.pulling.set(name, pull);
-      void pull.finally(() => this.pulling.delete(name));
+      pull.finally(() => this.pulling.delete(name)).catch(() => {}); // the caller sees the failure
     }
     const image = await pull;
     const totalMs = this.clock.since(started);
@@ -135,7 +194,13 @@ export class ImageManager {
     return cached ? this.latencyMs / 2 : this.latencyMs + (imageSize(name) / this.bytesPerSecond) * 1000;
   }
 
+  // A pull the registry refuses fails after the latency (resolving the reference), not the size.
   private async pull(name: string, cached: boolean): Promise<ImageRecord> {
+    const found = lookupImage(name);
+    if (!found.ok) {
+      await this.clock.sleep(this.latencyMs);
+      throw new Error(found.message);
+    }
     await this.clock.sleep(this.pullTime(name, cached));
     const digest = createHash('sha256').update(name).digest('hex');
     const record = { name, imageID: `${fullRepository(name)}@sha256:${digest}`, sizeBytes: imageSize(name) };

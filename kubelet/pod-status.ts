@@ -13,9 +13,11 @@
 // EXAMPLE   one container running and ready  => phase Running, Ready True, containerStatuses[0].state.running
 //           Always + container crashed       => phase Running, waiting CrashLoopBackOff, lastState.terminated
 //           Never + exit 1                   => phase Failed
-// SKIPPED   init containers and their statuses, ephemeral containers, readiness gates, resize status.
+// SKIPPED   ephemeral containers, sidecars, readiness gates, resize status.
+//           (Init containers: their statuses, phase and Initialized condition come from init-containers.ts.)
 
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodPhase, PodSpec, PodStatus } from '../api/types.ts';
+import { initializedCondition, initPhase } from './init-containers.ts';
 
 /** The kubelet's record of one container, as much as the status needs. */
 export interface ContainerRecordView {
@@ -38,6 +40,8 @@ export interface PodRuntimeView {
   /** The sandbox (here: the pod IP) exists. */
   sandboxReady: boolean;
   containers: ContainerRecordView[];
+  /** The init containers, in spec order. @default [] */
+  initContainers?: ContainerRecordView[];
   /** The pod is finished or being deleted: its containers will not be restarted (podIsTerminal). */
   terminal: boolean;
 }
@@ -110,7 +114,8 @@ function condition(type: string, ok: boolean, reason?: string, message?: string)
  */
 export function generatePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   const containerStatuses = view.containers.map(toContainerStatus);
-  let phase = getPhase(pod.spec, containerStatuses, view.terminal);
+  const initContainerStatuses = (view.initContainers ?? []).map(toContainerStatus);
+  let phase = initPhase(pod.spec, initContainerStatuses) ?? getPhase(pod.spec, containerStatuses, view.terminal);
   // A pod never leaves a terminal phase.
   const old = pod.status?.phase;
   if (old === 'Succeeded' || old === 'Failed') phase = old;
@@ -123,7 +128,7 @@ export function generatePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     phase,
     conditions: [
       condition('PodReadyToStartContainers', view.sandboxReady),
-      condition('Initialized', true),
+      initializedCondition(pod.spec, initContainerStatuses),
       condition('Ready', allReady, reason, message),
       condition('ContainersReady', allReady, reason, message),
     ],
@@ -131,6 +136,7 @@ export function generatePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     hostIPs: [{ ip: view.hostIP }],
     ...(view.podIP ? { podIP: view.podIP, podIPs: [{ ip: view.podIP }] } : {}),
     ...(view.startTime ? { startTime: view.startTime } : {}),
+    ...(initContainerStatuses.length ? { initContainerStatuses } : {}),
     containerStatuses,
     qosClass: pod.status?.qosClass ?? podQOS(pod.spec),
   };

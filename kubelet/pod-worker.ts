@@ -1,8 +1,9 @@
 // Pod worker: one pod's life on this node
 // =======================================
 // CONCEPT   Every admitted pod gets a worker that drives it from "just bound" to "gone":
-//             sandbox (the pod IP) -> for each container: pull image, create, start -> running,
-//             probed -> on exit: restart now, after a CrashLoopBackOff pause, or never (restartPolicy)
+//             sandbox (the pod IP) -> init containers, one at a time, each to completion
+//             (init-containers.ts) -> for each container: pull image (image-step.ts), create,
+//             start -> running, probed (container-probes.ts) -> on exit: restart now, after a CrashLoopBackOff pause, or never (restartPolicy)
 //             -> on delete: stop every container within the grace period -> final status -> the
 //             pod object is deleted.
 //           Whatever happens, the worker writes down the state of each container and hands the
@@ -10,24 +11,25 @@
 // REAL K8S  pkg/kubelet/pod_workers.go (podWorkers, syncPod / syncTerminatingPod / syncTerminatedPod),
 //           pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, doBackOff),
 //           pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer: Created / Started
-//           events, killContainer: "Stopping container", minimumGracePeriodInSeconds = 2)
+//           events); stopping containers is container-stop.ts
 // SHIPS     The deckhand assigned to one container, from loading to unloading.
 // EXAMPLE   bound pod -> Pulling, Pulled, Created, Started -> Running 1/1 with podIP 127.244.1.2
 //           exit 1, restartPolicy Always -> restart at once, then back-off 10 s, 20 s, 40 s ...
-// SKIPPED   init containers, sidecars, in-place resize, restarting a container whose image
-//           changed, pod-level (sandbox) restarts.
+// SKIPPED   sidecars, in-place resize, restarting a *running* container whose image changed (a
+//           waiting one takes the new image), pod-level (sandbox) restarts.
 
 import type { Pod } from '../api/types.ts';
 import { makeEnvironmentVariables } from './container-env.ts';
 import { containerRef, initialRecord, markExited, podDesc, type ContainerRecord } from './container-record.ts';
 import { goDuration } from './container-backoff.ts';
-import { pulledMessage } from './images.ts';
+import { hasProbes, startProbes } from './container-probes.ts';
+import { graceSeconds, killSilently, stopForDeletion } from './container-stop.ts';
+import { pullImage, takeNewImage } from './image-step.ts';
+import { nextInitStep, shouldRestart } from './init-containers.ts';
 import type { NodeContext } from './node-context.ts';
 import { generatePodStatus } from './pod-status.ts';
-import { ContainerProber, type ProbeKind } from './prober.ts';
 import type { ExitStatus, RunningContainer } from './runtime/runtime.ts';
 
-const MIN_GRACE_SECONDS = 2;
 /** The pod worker's retry after a failed sync (kubelet.go backOffPeriod), e.g. a missing ConfigMap. */
 const SYNC_RETRY_MS = 10_000;
 
@@ -35,6 +37,7 @@ const SYNC_RETRY_MS = 10_000;
 export class PodWorker {
   pod: Pod;
   private readonly records: ContainerRecord[];
+  private readonly initRecords: ContainerRecord[];
   private podIP?: string;
   /** The IP is still reserved in the allocator (status keeps showing it after teardown). */
   private holdsIP = false;
@@ -49,6 +52,11 @@ export class PodWorker {
     this.pod = pod;
     this.startTime = pod.status?.startTime;
     this.records = pod.spec.containers.map((spec) => initialRecord(spec, pod, ctx.clock.nowISO()));
+    this.initRecords = (pod.spec.initContainers ?? []).map((spec) => initialRecord(spec, pod, ctx.clock.nowISO(), true));
+  }
+
+  private get allRecords(): ContainerRecord[] {
+    return [...this.initRecords, ...this.records];
   }
 
   get uid(): string {
@@ -60,7 +68,7 @@ export class PodWorker {
     return !this.finished && !this.terminating;
   }
 
-  /** Starts the pod: sandbox, then its containers one after another (SyncPod). */
+  /** Starts the pod: sandbox, then its init containers, then its containers one after another (SyncPod). */
   async start(): Promise<void> {
     if (!this.podIP) {
       const ip = await this.ctx.allocatePodIP(this.pod);
@@ -76,34 +84,46 @@ export class PodWorker {
       this.startTime ??= this.ctx.clock.nowISO();
     }
     this.syncStatus();
+    await this.startContainers();
+  }
+
+  // @doc: kubelet-compute-pod-actions
+  // computePodActions, in short: the next init container first; only when all have succeeded,
+  // every app container that does not run yet.
+  private async startContainers(): Promise<void> {
+    if (this.terminating) return;
+    const step = nextInitStep(this.initRecords.map((record) => ({ record, state: record.state, busy: !!(record.instance || record.restartTimer || record.pulling) })));
+    if (step.kind === 'start') return this.startContainer(step.record.record);
+    if (step.kind === 'exited') return this.afterExit(step.record.record);
+    if (step.kind === 'wait') return;
     for (const rec of this.records) {
       if (this.terminating) return;
       if (rec.state.terminated) this.afterExit(rec); // lost when the kubelet stopped: restart per policy
-      else if (!rec.instance) await this.startContainer(rec);
+      else if (!rec.instance && !rec.restartTimer && !rec.pulling) await this.startContainer(rec);
     }
   }
 
   /** A newer version of the pod from the API; a deletionTimestamp starts termination. */
   update(pod: Pod): void {
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp && !this.terminating) void this.terminate();
+    if (pod.metadata.deletionTimestamp && !this.terminating) return void this.terminate();
+    this.takeNewImages(pod);
+  }
+
+  // `kubectl set image` on a pod stuck pulling: its retry runs now, not after the back-off.
+  private takeNewImages(pod: Pod): void {
+    if (this.allRecords.filter((rec) => takeNewImage(rec, pod)).length) void this.startContainers();
   }
 
   // ## Starting a container
 
   private async startContainer(rec: ContainerRecord): Promise<void> {
     const { ctx } = this;
-    const ref = containerRef(this.pod, rec.name);
+    const ref = containerRef(this.pod, rec.name, rec.init);
     if (!rec.state.terminated && !rec.lastState.terminated) rec.state = { waiting: { reason: 'ContainerCreating' } };
-    try {
-      const pulled = await ctx.images.ensureImageExists(rec.spec, () => ctx.event(ref, 'Normal', 'Pulling', `Pulling image "${rec.spec.image}"`));
-      rec.imageID = pulled.image.imageID;
-      ctx.event(ref, 'Normal', 'Pulled', pulledMessage(rec.spec.image, pulled));
-    } catch (e) {
-      rec.state = { waiting: { reason: 'ErrImageNeverPull', message: (e as Error).message } };
-      ctx.event(ref, 'Warning', 'ErrImageNeverPull', (e as Error).message);
-      return this.syncStatus();
-    }
+    const retryIn = await pullImage(ctx, this.pod, rec);
+    if (this.terminating) return;
+    if (retryIn !== undefined) return this.retryLater(rec, retryIn);
     const env = await this.containerEnv(rec);
     if (this.terminating || !env) return;
     ctx.event(ref, 'Normal', 'Created', `Created container: ${rec.name}`);
@@ -120,10 +140,19 @@ export class PodWorker {
     rec.instance = instance;
     rec.containerID = instance.id;
     rec.state = { running: { startedAt: new Date(instance.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') } };
-    rec.started = true;
-    rec.ready = !rec.spec.readinessProbe;
+    rec.started = !rec.spec.startupProbe;
+    rec.ready = !rec.spec.readinessProbe && !rec.spec.startupProbe;
     ctx.event(ref, 'Normal', 'Started', `Started container ${rec.name}`);
-    if (rec.spec.readinessProbe || rec.spec.livenessProbe) this.startProber(rec, instance);
+    if (hasProbes(rec)) startProbes(ctx, this.pod, this.podIP!, rec, instance, this);
+    this.syncStatus();
+  }
+
+  /** Tries the container again after `ms` (a failed pull, a missing ConfigMap): a sync retry. */
+  private retryLater(rec: ContainerRecord, ms: number): void {
+    rec.restartTimer = this.ctx.clock.setTimeout(() => {
+      rec.restartTimer = undefined;
+      if (!this.terminating) void this.startContainers();
+    }, ms);
     this.syncStatus();
   }
 
@@ -137,28 +166,10 @@ export class PodWorker {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       rec.state = { waiting: { reason: 'CreateContainerConfigError', message } };
-      this.ctx.event(containerRef(this.pod, rec.name), 'Warning', 'Failed', `Error: ${message}`);
-      rec.restartTimer = this.ctx.clock.setTimeout(() => {
-        rec.restartTimer = undefined;
-        if (!this.terminating) void this.startContainer(rec);
-      }, SYNC_RETRY_MS);
-      this.syncStatus();
+      this.ctx.event(containerRef(this.pod, rec.name, rec.init), 'Warning', 'Failed', `Error: ${message}`);
+      this.retryLater(rec, SYNC_RETRY_MS);
       return undefined;
     }
-  }
-
-  private startProber(rec: ContainerRecord, instance: RunningContainer): void {
-    const ref = containerRef(this.pod, rec.name);
-    rec.prober = new ContainerProber(this.ctx.clock, { podIP: this.podIP!, container: rec.spec, workload: instance.workload }, {
-      onReadiness: (ready) => {
-        if (rec.instance !== instance || rec.ready === ready) return;
-        rec.ready = ready;
-        this.syncStatus();
-      },
-      onProbeFailed: (kind: ProbeKind, message) => this.ctx.event(ref, 'Warning', 'Unhealthy', `${kind} probe failed: ${message}`),
-      onLivenessFailed: () => void this.killForRestart(rec, instance, `Container ${rec.name} failed liveness probe, will be restarted`),
-    });
-    rec.prober.start();
   }
 
   // ## Exits and restarts
@@ -170,11 +181,12 @@ export class PodWorker {
     this.syncStatus();
   }
 
-  private async killForRestart(rec: ContainerRecord, instance: RunningContainer, message: string): Promise<void> {
+  /** Kills a container a probe gave up on; its restartPolicy decides what comes next. */
+  async killForRestart(rec: ContainerRecord, instance: RunningContainer, message: string): Promise<void> {
     if (rec.instance !== instance || this.terminating) return;
     rec.prober?.stop();
-    this.ctx.event(containerRef(this.pod, rec.name), 'Normal', 'Killing', message);
-    const exit = await this.ctx.runtime.stopContainer(instance, this.graceSeconds() * 1000);
+    this.ctx.event(containerRef(this.pod, rec.name, rec.init), 'Normal', 'Killing', message);
+    const exit = await this.ctx.runtime.stopContainer(instance, graceSeconds(this.pod) * 1000);
     if (rec.instance !== instance) return;
     this.recordExit(rec, exit);
     if (!this.terminating) this.afterExit(rec);
@@ -187,11 +199,12 @@ export class PodWorker {
   }
 
   // @doc: kubelet-restart-policy
-  // After an exit: restart per restartPolicy, at once or after the CrashLoopBackOff pause.
+  // After an exit: an init container that succeeded lets the next one run; otherwise restart per
+  // restartPolicy, at once or after the CrashLoopBackOff pause.
   private afterExit(rec: ContainerRecord): void {
     const term = rec.state.terminated!;
-    const policy = this.pod.spec.restartPolicy ?? 'Always';
-    if (policy === 'Never' || (policy === 'OnFailure' && term.exitCode === 0)) return this.checkFinished();
+    if (rec.init && term.exitCode === 0) return void this.startContainers();
+    if (!shouldRestart(this.pod.spec.restartPolicy ?? 'Always', term.exitCode, !!rec.init)) return this.checkFinished();
     const key = `${this.uid}_${rec.name}`;
     const finishedAt = rec.finishedAtMs ?? this.ctx.clock.now();
     const wait = this.ctx.backoff.remaining(key, finishedAt);
@@ -201,7 +214,7 @@ export class PodWorker {
       reason: 'CrashLoopBackOff',
       message: `back-off ${goDuration(this.ctx.backoff.get(key))} restarting failed container=${rec.name} pod=${podDesc(this.pod)}`,
     } };
-    this.ctx.event(containerRef(this.pod, rec.name), 'Warning', 'BackOff', `Back-off restarting failed container ${rec.name} in pod ${podDesc(this.pod)}`);
+    this.ctx.event(containerRef(this.pod, rec.name, rec.init), 'Warning', 'BackOff', `Back-off restarting failed container ${rec.name} in pod ${podDesc(this.pod)}`);
     rec.restartTimer = this.ctx.clock.setTimeout(() => this.restart(rec, key, finishedAt), wait);
     this.syncStatus();
   }
@@ -229,21 +242,8 @@ export class PodWorker {
   /** Stops every container within the grace period, writes the final status, deletes the pod. */
   async terminate(): Promise<void> {
     this.terminating = true;
-    const graceMs = this.graceSeconds() * 1000;
-    await Promise.all(this.records.map(async (rec) => {
-      rec.restartTimer?.cancel();
-      if (rec.instance) {
-        const instance = rec.instance;
-        rec.prober?.stop();
-        this.ctx.event(containerRef(this.pod, rec.name), 'Normal', 'Killing', `Stopping container ${rec.name}`);
-        const exit = await this.ctx.runtime.stopContainer(instance, graceMs);
-        if (rec.instance === instance) this.recordExit(rec, exit);
-      } else if (!rec.state.terminated) {
-        rec.state = rec.lastState.terminated ? { terminated: rec.lastState.terminated } : { terminated: {
-          exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated',
-        } };
-      }
-    }));
+    const graceMs = graceSeconds(this.pod) * 1000;
+    await Promise.all(this.allRecords.map((rec) => stopForDeletion(this.ctx, this.pod, rec, graceMs, (exit) => this.recordExit(rec, exit))));
     this.finished = true;
     this.teardownSandbox();
     this.syncStatus();
@@ -253,22 +253,9 @@ export class PodWorker {
   /** The pod vanished from the API (force-deleted) or the kubelet stops: kill without a word. */
   async abandon(): Promise<void> {
     this.terminating = true;
-    const stopping: Promise<unknown>[] = [];
-    for (const rec of this.records) {
-      rec.restartTimer?.cancel();
-      rec.prober?.stop();
-      if (rec.instance) stopping.push(this.ctx.runtime.stopContainer(rec.instance, 0));
-      rec.instance = undefined;
-      this.ctx.backoff.reset(`${this.uid}_${rec.name}`);
-    }
+    const stopping = this.allRecords.map((rec) => killSilently(this.ctx, this.pod, rec));
     this.teardownSandbox();
     await Promise.all(stopping);
-  }
-
-  // Real kubelets honour deletionGracePeriodSeconds, but never less than 2 s.
-  private graceSeconds(): number {
-    const g = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
-    return Math.max(MIN_GRACE_SECONDS, g);
   }
 
   private teardownSandbox(): void {
@@ -283,7 +270,7 @@ export class PodWorker {
   view() {
     return {
       hostIP: this.ctx.nodeIP, podIP: this.podIP, startTime: this.startTime, sandboxReady: this.sandboxReady,
-      containers: this.records, terminal: this.terminating || this.finished,
+      containers: this.records, initContainers: this.initRecords, terminal: this.terminating || this.finished,
     };
   }
 
@@ -292,7 +279,7 @@ export class PodWorker {
     return this.records.reduce((n, r) => n + (r.instance?.workload.memoryBytes?.() ?? 0), 0);
   }
 
-  private syncStatus(): void {
+  syncStatus(): void {
     this.ctx.status.setPodStatus(this.pod, generatePodStatus(this.pod, this.view()));
   }
 }

@@ -7,6 +7,9 @@
 //           connect, or a command run in the container; ours runs the HTTP and TCP checks for real
 //           against podIP, and answers `exec` from the simulated process (its ready()/live()).
 //           A container without a readiness probe is ready as soon as it runs, as in Kubernetes.
+//           A *startup* probe guards slow starters: until it succeeds, liveness and readiness do not
+//           run at all (the container is not yet `started`); failureThreshold failures in a row kill
+//           and restart the container, like a failed liveness probe.
 // REAL K8S  pkg/kubelet/prober/worker.go (doProbe: initialDelaySeconds, periodSeconds,
 //           failureThreshold, successThreshold, "resultRun"), pkg/kubelet/prober/prober.go (runProbe,
 //           the "Unhealthy" events), pkg/probe/http/http.go, pkg/probe/tcp/tcp.go
@@ -14,14 +17,14 @@
 // EXAMPLE   readinessProbe { httpGet: { path: /readiness, port: 8545 }, periodSeconds: 5 }
 //           => GET http://127.244.1.2:8545/readiness every 5 s; 503 => Ready False,
 //              event Unhealthy "Readiness probe failed: HTTP probe failed with statuscode: 503"
-// SKIPPED   startup probes, gRPC probes, httpHeaders, probe-level terminationGracePeriodSeconds.
+// SKIPPED   gRPC probes, httpHeaders, probe-level terminationGracePeriodSeconds.
 
 import net from 'node:net';
 import type { Container, Probe } from '../api/types.ts';
 import type { Clock, Timer } from '../client/clock.ts';
 import type { Workload } from './runtime/workload.ts';
 
-export type ProbeKind = 'Readiness' | 'Liveness';
+export type ProbeKind = 'Readiness' | 'Liveness' | 'Startup';
 
 /** What a probe runs against. */
 export interface ProbeTarget {
@@ -74,7 +77,7 @@ export async function runProbe(kind: ProbeKind, probe: Probe, target: ProbeTarge
     return tcpProbe(host, port, timeoutMs);
   }
   // exec: the simulated process answers for the command.
-  const ok = kind === 'Liveness' ? target.workload.live?.() ?? true : target.workload.ready?.() ?? true;
+  const ok = kind === 'Readiness' ? target.workload.ready?.() ?? true : target.workload.live?.() ?? true;
   return { ok, message: ok ? '' : `command ${JSON.stringify((probe.exec?.command ?? []).join(' '))} exited with 1` };
 }
 
@@ -101,8 +104,10 @@ function dialError(e: unknown): string {
 export interface ProberCallbacks {
   /** Readiness changed (after successThreshold / failureThreshold). */
   onReadiness(ready: boolean): void;
-  /** Liveness failed failureThreshold times in a row: restart the container. */
-  onLivenessFailed(message: string): void;
+  /** Liveness (or startup) failed failureThreshold times in a row: restart the container. */
+  onLivenessFailed(message: string, kind?: ProbeKind): void;
+  /** The startup probe succeeded (or there is none): the container counts as `started`. */
+  onStarted?(): void;
   /** Each failed probe, for the "Unhealthy" event. */
   onProbeFailed(kind: ProbeKind, message: string): void;
 }
@@ -114,8 +119,17 @@ export class ContainerProber {
 
   constructor(private readonly clock: Clock, private readonly target: ProbeTarget, private readonly callbacks: ProberCallbacks) {}
 
-  /** Starts a worker per probe the container declares. */
+  /** Starts a worker per probe the container declares; with a startup probe, that one alone first. */
   start(): void {
+    const { startupProbe } = this.target.container;
+    // @doc: kubelet-startup-probe
+    if (startupProbe) this.worker('Startup', startupProbe);
+    else this.afterStartup();
+  }
+
+  // The startup probe passed: the container is `started`; readiness and liveness begin now.
+  private afterStartup(): void {
+    this.callbacks.onStarted?.();
     const { readinessProbe, livenessProbe } = this.target.container;
     if (readinessProbe) this.worker('Readiness', readinessProbe);
     if (livenessProbe) this.worker('Liveness', livenessProbe);
@@ -134,7 +148,7 @@ export class ContainerProber {
     const period = (probe.periodSeconds ?? 10) * 1000;
     const failureThreshold = probe.failureThreshold ?? 3;
     const successThreshold = probe.successThreshold ?? 1;
-    let result = kind === 'Liveness'; // readiness starts "not ready", liveness "alive"
+    let result = kind === 'Liveness'; // readiness and startup start "failing", liveness "alive"
     let runs = 0;
     let last: boolean | undefined;
     const tick = async () => {
@@ -147,10 +161,14 @@ export class ContainerProber {
       if (r.ok && !result && runs >= successThreshold) {
         result = true;
         if (kind === 'Readiness') this.callbacks.onReadiness(true);
+        // A startup probe stops probing once it has succeeded.
+        if (kind === 'Startup') return this.afterStartup();
       } else if (!r.ok && result && runs >= failureThreshold) {
         result = false;
         if (kind === 'Readiness') this.callbacks.onReadiness(false);
-        else return this.callbacks.onLivenessFailed(r.message);
+        else return this.callbacks.onLivenessFailed(r.message, kind);
+      } else if (kind === 'Startup' && !r.ok && runs >= failureThreshold) {
+        return this.callbacks.onLivenessFailed(r.message, kind);
       }
       this.pending.set(kind, this.clock.setTimeout(() => void tick(), period));
     };

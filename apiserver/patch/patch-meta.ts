@@ -126,6 +126,11 @@ const PATCH_META: Readonly<Record<string, StructPatchMeta>> = {
     spec: { fields: { template: podTemplateSpec } },
     status: { fields: conditionsByType },
   }),
+  // batch/v1 (api/batch/v1/types.go): JobStatus.conditions merges by type; podFailurePolicy.rules is atomic.
+  Job: kind({
+    spec: { fields: { template: podTemplateSpec } },
+    status: { fields: conditionsByType },
+  }),
 };
 
 /** What we use for a kind with no table: ObjectMeta's tags, and the defaults everywhere else. */
@@ -133,7 +138,7 @@ export const GENERIC_OBJECT_PATCH_META: StructPatchMeta = kind();
 
 /**
  * The strategic-merge-patch table of a built-in kind ("Pod", "Node", "ReplicationController",
- * "Service", "Endpoints", "Namespace", "Event", "Lease", "ConfigMap", "Secret", "Deployment", "ReplicaSet"), or undefined for a kind we have no Go
+ * "Service", "Endpoints", "Namespace", "Event", "Lease", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Job"), or undefined for a kind we have no Go
  * struct for. The real apiserver refuses strategic merge patches for such kinds (custom resources)
  * with 415 UnsupportedMediaType; the caller decides, and may fall back to GENERIC_OBJECT_PATCH_META.
  */

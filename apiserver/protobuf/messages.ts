@@ -7,10 +7,11 @@
 //           coordination/v1/generated.proto, autoscaling/v1/generated.proto (v1.32); every kind is
 //           registered for protobuf in its group's register.go (scheme.AddKnownTypes).
 // EXAMPLE   KINDS.get('v1/Namespace')  =>  the Namespace table: 1 metadata, 2 spec, 3 status
-// SKIPPED   Kinds this apiserver does not serve (StatefulSet, Job ...): their URLs
+// SKIPPED   Kinds this apiserver does not serve (StatefulSet, CronJob ...): their URLs
 //           answer 404 before any body is read.
 
 import { Deployment, ReplicaSet } from './apps.ts';
+import { Job } from './batch.ts';
 import { ConfigMap, Secret } from './config.ts';
 import { Condition, DeleteOptions, ObjectMeta } from './meta.ts';
 import { Pod, PodTemplateSpec } from './pod.ts';
@@ -220,5 +221,6 @@ export const KINDS = new Map<string, Message>([
   ['coordination.k8s.io/v1/Lease', Lease],
   ['apps/v1/Deployment', Deployment],
   ['apps/v1/ReplicaSet', ReplicaSet],
-  ...['v1', 'meta.k8s.io/v1', 'policy/v1', 'autoscaling/v1', 'coordination.k8s.io/v1', 'apps/v1'].map((v): [string, Message] => [`${v}/DeleteOptions`, DeleteOptions]),
+  ['batch/v1/Job', Job],
+  ...['v1', 'meta.k8s.io/v1', 'policy/v1', 'autoscaling/v1', 'coordination.k8s.io/v1', 'apps/v1', 'batch/v1'].map((v): [string, Message] => [`${v}/DeleteOptions`, DeleteOptions]),
 ]);

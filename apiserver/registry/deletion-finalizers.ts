@@ -10,7 +10,8 @@
 //             Background  => neither (and any left from before is removed): the owner goes at once and
 //                            the collector deletes the dependents it leaves dangling.
 //           With no policy in the request, a finalizer already on the object decides; failing that,
-//           the kind's default (DeleteDependents for every apps/v1 kind and the RC: background).
+//           the kind's default (DeleteDependents for every apps/v1 kind and the RC: background;
+//           OrphanDependents for batch/v1 Jobs, kept for back compatibility).
 // REAL K8S  staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go
 //           (shouldOrphanDependents, shouldDeleteDependents, deletionFinalizersForGarbageCollection),
 //           staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go (GarbageCollectionDeleteStrategy),
@@ -22,9 +23,9 @@
 // SKIPPED   The OrphanDependents default of the old extensions/v1beta1 and apps/v1beta1 versions.
 //
 // REAL WORLD Kubernetes' garbage collector watches every resource (dynamic informers over
-// discovery), so any kind may carry these finalizers. Ours follows only RCs, ReplicaSets and
-// Deployments as owners, so only their strategies opt in (defaultGarbageCollectionPolicy
-// "DeleteDependents"); every other kind says "Unsupported", as a real strategy may, and deletes
+// discovery), so any kind may carry these finalizers. Ours follows only RCs, ReplicaSets,
+// Deployments and Jobs as owners, so only their strategies opt in (defaultGarbageCollectionPolicy
+// "DeleteDependents", Jobs "OrphanDependents"); every other kind says "Unsupported", as a real strategy may, and deletes
 // without them - a finalizer nobody removes would leave the object Terminating for ever.
 
 import type { DeleteOptions } from '../../api/types.ts';

@@ -134,6 +134,9 @@ function frozenSpec(spec: PodSpec): unknown {
 // ## The STATUS column, worked out as kubectl's printPod does.
 export function podStatusReason(pod: Pod): string {
   let reason = pod.status?.reason || pod.status?.phase || 'Pending';
+  const init = initReason(pod);
+  if (init && pod.metadata.deletionTimestamp && pod.status?.reason !== 'NodeLost') return 'Terminating';
+  if (init) return init;
   for (const cs of pod.status?.containerStatuses ?? []) {
     const state = cs.state;
     if (state?.waiting?.reason) reason = state.waiting.reason;
@@ -143,6 +146,24 @@ export function podStatusReason(pod: Pod): string {
   }
   if (pod.metadata.deletionTimestamp && pod.status?.reason !== 'NodeLost') reason = 'Terminating';
   return reason;
+}
+
+// While a pod initializes, the first init container that has not succeeded names the STATUS:
+// Init:Error, Init:CrashLoopBackOff, Init:ImagePullBackOff, or Init:1/2 while it runs.
+function initReason(pod: Pod): string | undefined {
+  const total = pod.spec?.initContainers?.length ?? 0;
+  const statuses = pod.status?.initContainerStatuses ?? [];
+  for (let i = 0; i < statuses.length; i++) {
+    const state = statuses[i].state;
+    if (state?.terminated?.exitCode === 0) continue;
+    if (state?.terminated) {
+      const t = state.terminated;
+      return `Init:${t.reason || (t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`)}`;
+    }
+    if (state?.waiting?.reason && state.waiting.reason !== 'PodInitializing') return `Init:${state.waiting.reason}`;
+    return `Init:${i}/${total}`;
+  }
+  return undefined;
 }
 
 function restarts(pod: Pod, now: number): string {

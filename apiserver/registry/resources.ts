@@ -7,11 +7,12 @@
 //           storage serves which path), the per-resource storage.go files
 // SHIPS     The index card box at the radio room: which forms exist and which drawer holds each.
 // EXAMPLE   resolve("", "v1", "po") -> undefined (short names are for kubectl);  resolve("", "v1", "pods") -> pods
-// SKIPPED   the other apps/v1 kinds (StatefulSet, DaemonSet), batch, networking.
+// SKIPPED   the other apps/v1 kinds (StatefulSet, DaemonSet), CronJobs, networking.
 
 import { configMapStrategy } from './configmaps.ts';
 import { deploymentStrategy } from './deployments.ts';
 import { endpointsStrategy, eventStrategy, leaseStrategy } from './simple.ts';
+import { jobStrategy } from './jobs.ts';
 import { namespaceStrategy, nodeStrategy } from './nodes.ts';
 import { podStrategy } from './pods.ts';
 import { replicaSetStrategy } from './replicasets.ts';
@@ -76,6 +77,11 @@ export function buildResources(ranges: ServiceRanges, eventTTLSeconds = 3600): R
       verbs: ALL_VERBS, strategy: eventStrategy, subresources: [], ttlSeconds: eventTTLSeconds,
     },
     ...appsResources(),
+    // batch/v1 Jobs: status but no scale subresource; etcd keeps them under /registry/jobs.
+    {
+      group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, shortNames: [], etcdName: 'jobs',
+      verbs: ALL_VERBS, categories: ['all'], strategy: jobStrategy, subresources: [{ name: 'status', kind: 'Job', verbs: STATUS_VERBS }],
+    },
     {
       group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, shortNames: [],
       etcdName: 'leases', verbs: ALL_VERBS, strategy: leaseStrategy, subresources: [],

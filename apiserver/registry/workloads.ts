@@ -33,7 +33,7 @@ export function nonNegative(value: unknown, field: string): StatusCause[] {
 }
 
 /** ValidateLabelSelector: keys and values well-formed, operators known, values as the operator needs. */
-function validateSelectorParts(sel: LabelSelector, path: string): StatusCause[] {
+export function validateSelectorParts(sel: LabelSelector, path: string): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const message of validateLabels(sel.matchLabels ?? {})) causes.push(cause(`${path}.matchLabels`, message));
   (sel.matchExpressions ?? []).forEach((e, i) => {

@@ -9,10 +9,12 @@
 // SHIPS     The harbour's set of blank forms, one per kind of paper a captain may hand in.
 // EXAMPLE   knownFieldsForKind("Service").spec.ports[0] => { name, protocol, appProtocol, port, ... }
 //           knownFieldsForKind("StatefulSet") => undefined (not served, so not checked)
-// SKIPPED   kinds the simulator does not serve (apps-fields.ts has Deployment and ReplicaSet);
+// SKIPPED   kinds the simulator does not serve (apps-fields.ts has Deployment and ReplicaSet,
+//           batch-fields.ts Job);
 //           see container-fields.ts and pod-fields.ts for what is skipped inside pods.
 
 import { deployment, replicaSet } from './apps-fields.ts';
+import { job } from './batch-fields.ts';
 import { podSpec, podStatus, podTemplateSpec } from './pod-fields.ts';
 import { deleteOptions, metaCondition, objectHeader, objectReference } from './meta-fields.ts';
 import { binding, endpoints, event, eviction, lease, replicationController, scale, service } from './core-fields.ts';
@@ -45,6 +47,7 @@ const knownFields: { readonly [kind: string]: Fields } = {
   Secret: secret,
   Deployment: deployment,
   ReplicaSet: replicaSet,
+  Job: job,
   Binding: binding,
   Eviction: eviction,
   Scale: scale,

@@ -159,6 +159,39 @@ status:
   availableReplicas: 3
   observedGeneration: 1
   conditions: [{ type: ReplicaFailure, status: "False", lastTransitionTime: "2026-01-01T00:00:00Z", reason: FailedCreate, message: none }]`],
+  ['a Job ("Running an example Job", with a podFailurePolicy) as the job controller reports it', `
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+  labels: { batch.kubernetes.io/job-name: pi }
+spec:
+  completions: 3
+  parallelism: 2
+  backoffLimit: 4
+  activeDeadlineSeconds: 600
+  ttlSecondsAfterFinished: 100
+  completionMode: NonIndexed
+  suspend: false
+  manualSelector: false
+  podReplacementPolicy: Failed
+  selector: { matchLabels: { batch.kubernetes.io/controller-uid: 1b7f } }
+  podFailurePolicy:
+    rules:
+    - { action: FailJob, onExitCodes: { containerName: nginx, operator: In, values: [42] } }
+    - { action: Ignore, onPodConditions: [{ type: DisruptionTarget, status: "True" }] }
+  template:
+${podTemplate.replace(/^/gm, '    ')}
+status:
+  startTime: "2026-01-01T00:00:00Z"
+  completionTime: "2026-01-01T00:01:00Z"
+  active: 0
+  ready: 0
+  terminating: 0
+  succeeded: 3
+  failed: 1
+  uncountedTerminatedPods: { succeeded: [], failed: [] }
+  conditions: [{ type: Complete, status: "True", lastProbeTime: "2026-01-01T00:01:00Z", lastTransitionTime: "2026-01-01T00:01:00Z", reason: CompletionsReached, message: Reached expected number of succeeded pods }]`],
   ['a Service of type LoadBalancer (the docs example, with its status)', `
 apiVersion: v1
 kind: Service

@@ -9,13 +9,15 @@
 // SHIPS     The muster roll: who sails on the control ship, who captains each cargo ship.
 // EXAMPLE   componentSpecs(config, paths, { nodeReady })  =>  [etcd, kube-apiserver, ...,
 //           { name: "kubelet/node-1", args: ["--node-ip", "127.0.10.1", "--cpu", "2", ...] }]
-// SKIPPED   cloud-controller-manager, CoreDNS, and the in-process mode (DESIGN.md, rule 4).
+//           With --in-process the same flags start the same code inside the launcher (in-process.ts).
+// SKIPPED   cloud-controller-manager, CoreDNS.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltComponents } from './build.ts';
 import type { ClusterConfig, ShipConfig } from './config.ts';
 import { etcdArgs } from './etcd.ts';
+import { hostComponent } from './in-process.ts';
 import type { ComponentSpec } from './supervisor.ts';
 
 /** Where the launcher keeps things, all absolute paths. */
@@ -38,6 +40,8 @@ export interface ComponentDeps {
   built?: BuiltComponents;
   /** The kubeconfig a ship's kubelet and kube-proxy use (its chaos node link's). @default paths.kubeconfig */
   nodeKubeconfig?(node: string): string;
+  /** Host every component but etcd in the launcher's process (in-process.ts), with the same flags. @default false */
+  inProcess?: boolean;
 }
 
 /** Ships' words for each component, used in progress lines and the view. */
@@ -119,13 +123,20 @@ export function shipSpecs(ship: ShipConfig, index: number, config: ClusterConfig
   ];
 }
 
-/** How to run one of our programs: its bundle when there is one, else the .ts file with tsx. */
+/**
+ * How to run one of our programs: its bundle when there is one, else the .ts file with tsx. With
+ * --in-process the same flags go to the same start function inside the launcher (in-process.ts).
+ */
 function program(main: string, args: string[], paths: ClusterPaths, deps: ComponentDeps) {
+  const unavailable = () => (existsSync(join(paths.root, main)) ? undefined : `${main} is not written yet`);
+  if (deps.inProcess) {
+    return { command: 'in-process', args: [main, ...args], cwd: paths.root, unavailable, host: (onLine: (line: string) => void) => hostComponent(main, args, onLine) };
+  }
   return {
     command: process.execPath,
     args: deps.built?.[main] ? ['--enable-source-maps', deps.built[main], ...args] : ['--import', 'tsx', main, ...args],
     cwd: paths.root,
-    unavailable: () => (existsSync(join(paths.root, main)) ? undefined : `${main} is not written yet`),
+    unavailable,
   };
 }
 

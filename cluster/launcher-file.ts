@@ -23,8 +23,10 @@ export interface LauncherFile {
   kubeconfig: string;
   /** Wall-clock ISO time the launcher started. */
   startedAt: string;
-  /** Component name to pid, for every component with a live process. */
+  /** Component name to pid, for every component with a live process of its own. */
   components: Record<string, number>;
+  /** "processes" (the default) or "in-process": every component but etcd inside the launcher's pid. */
+  mode?: 'processes' | 'in-process';
 }
 
 /** The file's path inside a state folder. */

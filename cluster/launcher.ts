@@ -11,7 +11,8 @@
 // SHIPS     Opening the harbour: records office, radio room, then cranes, offices and every ship.
 // EXAMPLE   const cluster = await launchCluster({ config, root, dir: '.cluster', fresh: false, print });
 //           ... const survivors = await cluster.stop();   // []
-// SKIPPED   --in-process mode (DESIGN.md rule 4). Ships join and leave later through chaos/routes.ts.
+//           With inProcess every component but etcd runs inside this process (in-process.ts).
+// SKIPPED   Ships join and leave later through chaos/routes.ts.
 
 import { realClock } from '../client/clock.ts';
 import { kubeconfigText } from './kubeconfig.ts';
@@ -41,6 +42,8 @@ export interface LaunchOptions {
   print: (line: string) => void;
   /** Run bundled JavaScript (build.ts) rather than tsx: the same code, half the start-up cpu. @default true */
   bundle?: boolean;
+  /** Host every component but etcd in this process (in-process.ts; DESIGN.md rule 4). @default false */
+  inProcess?: boolean;
   /** Called with the supervisor before any process starts (`--logs` prints from the first line). */
   onSupervisor?: (supervisor: Supervisor) => void;
 }
@@ -76,7 +79,8 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
   const paths: ClusterPaths = { root, dir, etcdData: join(dir, 'etcd'), kubeconfig: join(dir, 'kubeconfig') };
   writeFileSync(paths.kubeconfig, kubeconfigText(`http://127.0.0.1:${config.ports.apiserver}`));
   const tBuild = Date.now();
-  const built = options.bundle === false ? undefined : await bundleComponents(root, (m) => print(`  note: ${m}`));
+  // In-process there is nothing to spawn, so nothing to bundle: tsx has already loaded the code.
+  const built = options.bundle === false || options.inProcess ? undefined : await bundleComponents(root, (m) => print(`  note: ${m}`));
   if (Date.now() - tBuild > 100) print(`  \u2714 ${'components bundled (esbuild, once per edit)'.padEnd(44)} ${((Date.now() - tBuild) / 1000).toFixed(1)} s`);
   // Each ship talks to the apiserver through its own link, so chaos can partition or slow one ship.
   const links = new NodeLinks({ dir, apiserverPort: config.ports.apiserver, clusterKubeconfig: paths.kubeconfig, timeScale: config.timeScale });
@@ -87,7 +91,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
     throw new LaunchError((err as Error).message);
   }
   let watch: HarbourWatch | undefined;
-  const deps: ComponentDeps = { nodeReady: (name, since) => watch?.nodeReady(name, since) ?? false, built, nodeKubeconfig: (node) => links.kubeconfigPath(node) };
+  const deps: ComponentDeps = { nodeReady: (name, since) => watch?.nodeReady(name, since) ?? false, built, nodeKubeconfig: (node) => links.kubeconfigPath(node), inProcess: options.inProcess };
   const supervisor = new Supervisor(componentSpecs(config, paths, deps));
   const launcherLog = createWriteStream(join(dir, 'logs', 'launcher.log'), { flags: 'a' });
   watch = new HarbourWatch({ kubeconfig: paths.kubeconfig, supervisor, timeScale: config.timeScale, log: (m) => launcherLog.write(`${m}\n`) });
@@ -98,7 +102,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
   }));
   const record = () => writeLauncherFile(dir, {
     pid: process.pid, control: control.url, apiserver: `http://127.0.0.1:${config.ports.apiserver}`, kubeconfig: paths.kubeconfig,
-    startedAt: new Date(t0).toISOString(),
+    startedAt: new Date(t0).toISOString(), mode: options.inProcess ? 'in-process' : 'processes',
     components: Object.fromEntries(supervisor.list().filter((c) => c.pid).map((c) => [c.name, c.pid!])),
   });
   record();
@@ -126,7 +130,7 @@ export async function launchCluster(options: LaunchOptions): Promise<RunningClus
     else print(`  \u2714 ${label.padEnd(44)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
 
-  print(`Bringing up the harbour (${config.ships.length} ships, time scale ${config.timeScale}):`);
+  print(`Bringing up the harbour (${config.ships.length} ships, time scale ${config.timeScale}${options.inProcess ? ', in-process: one process plus etcd' : ''}):`);
   try {
     // @doc: cluster-parallel-start
     // Every process starts at once, as kubeadm's static pods do: the apiserver waits for etcd,

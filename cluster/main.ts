@@ -9,7 +9,8 @@
 // EXAMPLE   npm run cluster                          # resumes from .cluster/ if it exists
 //           npm run cluster -- --fresh --nodes 4     # start over, with four ships
 //           npm run cluster -- --logs | grep kubelet # every log line, prefixed
-// SKIPPED   --in-process (DESIGN.md rule 4): every component runs as its own process.
+//           npm run cluster -- --in-process          # one process (plus etcd), for small machines
+// SKIPPED   pausing components in --in-process mode (there is no SIGSTOP for part of a process).
 
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,14 +25,15 @@ import { startLineOutput, startLogOutput } from './view/lines.ts';
 import { startTerminalView } from './view/terminal.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = `usage: npm run cluster [-- --config FILE] [--fresh] [--logs] [--nodes N] [--dir DIR] [--time-scale X] [--tsx]
+const USAGE = `usage: npm run cluster [-- --config FILE] [--fresh] [--logs] [--nodes N] [--dir DIR] [--time-scale X] [--tsx] [--in-process]
                       [${Object.values(PORT_FLAGS).join(' PORT] [')} PORT]
   --config FILE   cluster config (default examples/cluster.yaml)
   --fresh         wipe the state folder (etcd's data included) first
   --logs          print every process's log lines instead of the harbour view
   --nodes N       run N ships (sizes repeat the config's ships in turn)
   --dir DIR       state folder: etcd data, kubeconfig, logs, launcher.json (default .cluster)
-  --tsx           run the components' .ts files with tsx instead of a bundle (slower start)`;
+  --tsx           run the components' .ts files with tsx instead of a bundle (slower start)
+  --in-process    run every component but etcd inside the launcher's process (less memory; no pause)`;
 
 function fail(message: string, code = 2): never {
   console.error(`cluster: ${message}`);
@@ -50,6 +52,7 @@ try {
       dir: { type: 'string', default: '.cluster' },
       'time-scale': { type: 'string' },
       tsx: { type: 'boolean', default: false },
+      'in-process': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
       ...portOptions,
     },
@@ -103,7 +106,7 @@ process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)'));
 watchParents((pid) => void (stopping || shutdown(`parent process ${pid} is gone`)), parents);
 try {
   cluster = await launchCluster({
-    config, root: ROOT, dir, fresh: Boolean(values.fresh), bundle: !values.tsx, print: (l) => console.log(l),
+    config, root: ROOT, dir, fresh: Boolean(values.fresh), bundle: !values.tsx, inProcess: Boolean(values['in-process']), print: (l) => console.log(l),
     // --logs shows every line from the first, so a component that fails to start shows why.
     onSupervisor: (s) => {
       supervisor = s;

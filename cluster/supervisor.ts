@@ -36,6 +36,11 @@ export interface ComponentSpec {
   healthy?(since: number): Promise<boolean>;
   /** Healthy only once the process printed a line matching this (and `healthy`, if given, agrees). */
   readyLine?: RegExp;
+  /**
+   * Runs the component inside the launcher instead of spawning `command` (--in-process, in-process.ts):
+   * a ManagedProcess with pid 0, whose lines go to `onLine`.
+   */
+  host?(onLine: (line: string) => void): ManagedProcess;
   /** A reason it cannot start at all (say, its main.ts does not exist yet); undefined if it can. */
   unavailable?(): string | undefined;
 }
@@ -137,18 +142,16 @@ export class Supervisor extends EventEmitter {
     if (e.proc && !e.proc.exitStatus()) return;
     e.tail = [];
     e.sawReadyLine = false;
-    const proc = spawnProcess({
-      command: e.spec.command, args: e.spec.args, cwd: e.spec.cwd,
-      onLine: (line) => {
-        e.tail.push(line);
-        if (e.tail.length > 40) e.tail.shift();
-        if (e.spec.readyLine?.test(line)) e.sawReadyLine = true;
-        this.emit('line', name, line);
-      },
-    });
+    const onLine = (line: string) => {
+      e.tail.push(line);
+      if (e.tail.length > 40) e.tail.shift();
+      if (e.spec.readyLine?.test(line)) e.sawReadyLine = true;
+      this.emit('line', name, line);
+    };
+    const proc = e.spec.host ? e.spec.host(onLine) : spawnProcess({ command: e.spec.command, args: e.spec.args, cwd: e.spec.cwd, onLine });
     e.proc = proc;
     if (proc.pid > 0) this.startedPids.add(proc.pid);
-    e.status.pid = proc.pid;
+    e.status.pid = proc.pid > 0 ? proc.pid : undefined;
     this.set(e, 'starting');
     void proc.exited.then((exit) => this.onExit(e, proc, exit));
     try {
@@ -178,7 +181,8 @@ export class Supervisor extends EventEmitter {
 
   /**
    * Sends a signal as an outside event would: SIGKILL is a crash (the supervisor reacts as to any
-   * crash), SIGSTOP pauses the process, SIGCONT resumes it.
+   * crash), SIGSTOP pauses the process, SIGCONT resumes it. A hosted component (in-process.ts)
+   * throws for SIGSTOP and SIGCONT: it cannot be paused.
    */
   kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): void {
     const e = this.entry(name);
@@ -240,7 +244,7 @@ export class Supervisor extends EventEmitter {
   }
 
   private set(e: Entry, state: ComponentState, message?: string): void {
-    e.status = { ...e.status, state, since: Date.now(), message, pid: e.proc && !e.proc.exitStatus() ? e.proc.pid : undefined };
+    e.status = { ...e.status, state, since: Date.now(), message, pid: e.proc && !e.proc.exitStatus() && e.proc.pid > 0 ? e.proc.pid : undefined };
     this.emit('change', { ...e.status });
   }
 

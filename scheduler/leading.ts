@@ -38,8 +38,8 @@ export interface LeadingOptions {
 
 export interface Leading {
   isLeader(): boolean;
-  /** Stops competing (releasing the Lease if we hold it), or aborts the loop when not electing. */
-  stop(): Promise<void>;
+  /** Stops competing (releasing the Lease if we hold it, unless `release` is false: a crash), or aborts the loop when not electing. */
+  stop(options?: { release?: boolean }): Promise<void>;
   /** Resolves when competing is over (with election) or the loop returned (without). */
   readonly done: Promise<void>;
 }
@@ -83,10 +83,10 @@ export function startLeading(o: LeadingOptions, run: (signal: AbortSignal) => Pr
   return {
     done,
     isLeader: () => leading,
-    async stop() {
+    async stop(options = {}) {
       stopped = true;
       direct.abort();
-      await elector?.stop({ release: true });
+      await elector?.stop({ release: options.release ?? true });
     },
   };
 }

@@ -8,35 +8,23 @@
 // EXAMPLE   tsx scheduler/main.ts --kubeconfig .cluster/kubeconfig --leader-elect --time-scale 0.1 --port 10259
 // SKIPPED   every other kube-scheduler flag.
 
-import { parseArgs } from 'node:util';
-import { loadSchedulerConfig } from './framework/profiles.ts';
-import { startScheduler } from './scheduler.ts';
+import { SCHEDULER_USAGE, schedulerOptionsFromFlags } from './flags.ts';
+import { startScheduler, type SchedulerOptions } from './scheduler.ts';
 
-const USAGE = 'usage: scheduler/main.ts --kubeconfig FILE [--config FILE] [--leader-elect] [--time-scale X] [--port N]';
-
-const { values } = parseArgs({
-  options: {
-    kubeconfig: { type: 'string' },
-    config: { type: 'string' },
-    'leader-elect': { type: 'boolean', default: false },
-    'time-scale': { type: 'string', default: '1' },
-    port: { type: 'string', default: '10259' },
-    help: { type: 'boolean', default: false },
-  },
-});
-
-if (values.help || !values.kubeconfig) {
-  console.error(USAGE);
-  process.exit(values.help ? 0 : 2);
+const argv = process.argv.slice(2);
+if (argv.includes('--help')) {
+  console.error(SCHEDULER_USAGE);
+  process.exit(0);
+}
+let options: SchedulerOptions;
+try {
+  options = schedulerOptionsFromFlags(argv);
+} catch (err) {
+  console.error(`kube-scheduler: ${(err as Error).message}\n${SCHEDULER_USAGE}`);
+  process.exit(2);
 }
 
-const scheduler = await startScheduler({
-  kubeconfig: values.kubeconfig,
-  profiles: values.config ? loadSchedulerConfig(values.config) : undefined,
-  leaderElect: values['leader-elect'],
-  timeScale: Number(values['time-scale']),
-  port: Number(values.port),
-});
+const scheduler = await startScheduler(options);
 if (scheduler.url) console.log(`scheduler: explanations at ${scheduler.url}/explanations`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -86,8 +86,8 @@ export interface Scheduler {
   explanation(key: string): Explanation | undefined;
   readonly cache: SchedulerCache;
   readonly queue: SchedulingQueue;
-  /** Stops scheduling, waits for bindings in flight, releases the Lease, closes the endpoint. */
-  stop(): Promise<void>;
+  /** Stops scheduling, waits for bindings in flight, releases the Lease (`release: false` keeps it, as a crash would), closes the endpoint. */
+  stop(options?: { release?: boolean }): Promise<void>;
 }
 
 /** Starts informers, waits for their first sync, then schedules (when leading). */
@@ -153,8 +153,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     queue,
     isLeader: leading.isLeader,
     explanation: (key) => explanations.get(key),
-    async stop() {
-      await leading.stop();
+    async stop(stopOptions = {}) {
+      await leading.stop(stopOptions);
       queue.close();
       await leading.done.catch(() => undefined);
       await Promise.allSettled([...loop.inFlight]);

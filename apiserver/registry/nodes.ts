@@ -15,10 +15,13 @@ import { AGE_COLUMN, column, humanAge, NAME_COLUMN, type Strategy } from './stra
 
 const asNode = (obj: KubeObject) => obj as Node;
 
-/** STATUS as kubectl prints it: Ready / NotReady / Unknown, plus SchedulingDisabled when cordoned. */
+/**
+ * STATUS as printNode prints it: Ready when the Ready condition is True, NotReady when it is False
+ * *or Unknown* (a lost node), Unknown only with no Ready condition at all; plus SchedulingDisabled.
+ */
 export function nodeStatusText(node: Node): string {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const parts = [ready ? (ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown') : 'Unknown'];
+  const parts = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');
 }

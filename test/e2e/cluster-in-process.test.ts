@@ -60,7 +60,7 @@ const readyPods = async () => (JSON.parse(await kubectl('get', 'pods', '-l', 'ap
 
 describe.skipIf(missing.length > 0)('npm run cluster -- --in-process, end to end', () => {
   it('runs the harbour in one process plus etcd, survives kills and stops leaving nothing behind', async () => {
-    writeFileSync(config, isolatedConfigYaml());
+    writeFileSync(config, isolatedConfigYaml({ seed: 23 })); // distinct ranges from the other e2e files, which may run at the same time
     launcher = spawnLauncher({ args: ['--config', config, '--dir', state, '--fresh', '--in-process'] });
     const { file } = await launcher.opened;
     // Only etcd has a process of its own; launcher.json says which mode this is.

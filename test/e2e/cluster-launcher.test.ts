@@ -60,7 +60,7 @@ const isReady = (p: Pod) => p.status?.phase === 'Running' && p.status.conditions
 
 describe.skipIf(missing.length > 0)('npm run cluster, end to end', () => {
   it('opens the harbour, runs the examples, carries Besu traffic, and stops leaving nothing behind', async () => {
-    writeFileSync(config, isolatedConfigYaml());
+    writeFileSync(config, isolatedConfigYaml({ seed: 11 })); // distinct ranges from the other e2e files, which may run at the same time
     launcher = spawnLauncher({ args: ['--config', config, '--dir', state, '--fresh'] });
     const { file } = await launcher.opened;
     const pids = [file.pid, ...Object.values(file.components)];
@@ -71,12 +71,17 @@ describe.skipIf(missing.length > 0)('npm run cluster, end to end', () => {
     await kubectl('apply', ...EXAMPLES.flatMap((f) => ['-f', f]));
 
     // Every pod that fits runs; the too-big one and the fourth validator (anti-affinity, 3 ships) wait.
+    let seen = '';
     const pods = await until('every pod that fits to be Running and Ready', async () => {
       const list = JSON.parse(await kubectl('get', 'pods', '-o', 'json')).items as Pod[];
       const waiting = list.filter((p) => !isReady(p));
       const explained = waiting.every((p) => !p.spec.nodeName && scheduledMessage(p));
+      // Kept for the failure message: which pods were not ready, and why.
+      seen = waiting.map((p) => `${p.metadata.name} ${p.status?.phase} ${p.spec.nodeName ?? '-'} ${JSON.stringify(p.status?.containerStatuses?.[0]?.state ?? {})}`).join('; ');
       return list.length === 15 && waiting.length === 2 && explained ? list : undefined;
-    }, 90_000);
+    }, 90_000).catch((err: Error) => {
+      throw new Error(`${err.message}; not ready: ${seen}`);
+    });
     const tooBig = pods.find((p) => p.metadata.name === 'cargo-too-big')!;
     expect(tooBig.status?.phase).toBe('Pending');
     expect(scheduledMessage(tooBig)).toMatch(/^0\/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory\./);

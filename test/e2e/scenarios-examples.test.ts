@@ -21,7 +21,7 @@ const state = join(dir, 'state');
 let launcher: LauncherChild | undefined;
 
 beforeAll(async () => {
-  writeFileSync(join(dir, 'cluster.yaml'), isolatedConfigYaml({ timeScale: 0.1 }));
+  writeFileSync(join(dir, 'cluster.yaml'), isolatedConfigYaml({ timeScale: 0.1, seed: 35 }));
   launcher = spawnLauncher({ args: ['--config', join(dir, 'cluster.yaml'), '--dir', state, '--fresh'], viaNpm: false, openTimeoutMs: 120_000 });
   await launcher.opened;
 }, 150_000);

@@ -68,7 +68,17 @@ describe.skipIf(missing.length > 0)('npm run cluster, end to end', () => {
     expect(launcher.lines.join('\n')).toMatch(/✔ kube-apiserver \(radio room\) +\d+\.\d s/);
 
     expect(await kubectl('get', 'nodes', '-o', 'name')).toBe('node/node-1\nnode/node-2\nnode/node-3\n');
-    await kubectl('apply', ...EXAMPLES.flatMap((f) => ['-f', f]));
+    // The replicated examples first: their pods come from the controller-manager a moment after
+    // kubectl returns, and the bare cargo pods, scheduled at once, would otherwise race them for
+    // node-1's room (bin-packing fills the smallest ship first), leaving a second validator without
+    // a ship on a busy machine. A student applying everything at once may see that too.
+    const [replicated, bare] = [EXAMPLES.slice(0, 2), EXAMPLES.slice(2)];
+    await kubectl('apply', ...replicated.flatMap((f) => ['-f', f]));
+    await until('the replicated pods to be placed', async () => {
+      const list = JSON.parse(await kubectl('get', 'pods', '-o', 'json')).items as Pod[];
+      return list.length === 10 && list.filter((p) => p.spec.nodeName).length === 9 ? list : undefined;
+    }, 60_000);
+    await kubectl('apply', ...bare.flatMap((f) => ['-f', f]));
 
     // Every pod that fits runs; the too-big one and the fourth validator (anti-affinity, 3 ships) wait.
     let seen = '';

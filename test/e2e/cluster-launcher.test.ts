@@ -3,60 +3,19 @@
 // for any ship waiting on the dock with its reason, Besu reached through a NodePort and the
 // LoadBalancer IP, then SIGTERM: no process left, and a second launch resumes from etcd's data.
 // Private state folder, free ports and unused loopback ranges, so it never meets another harbour.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/types.ts';
 import { pidAlive } from '../../cluster/process.ts';
 import { isolatedConfigYaml, spawnLauncher, type LauncherChild } from '../../cluster/spawn-launcher.ts';
+import { blockNumber, e2eHarbour, isReady, missingTools, until } from '../helpers/e2e-harbour.ts';
 
-const run = promisify(execFile);
-const EXAMPLES = ['besu-rpc', 'qbft-validators', 'bin-packing', 'too-big', 'besu-loadbalancer'].map((f) => resolve(import.meta.dirname, `../../examples/${f}.yaml`));
-const has = (bin: string) => !spawnSync(bin, ['--version'], { encoding: 'utf8' }).error;
-const hasKubectl = !spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error;
-const missing = [!has('etcd') && 'etcd', !hasKubectl && 'kubectl'].filter(Boolean);
-if (missing.length && process.env.CI === 'true') throw new Error(`CI=true but ${missing.join(' and ')} missing: run npm run setup`);
-
-const dir = mkdtempSync(join(tmpdir(), 'harbour-e2e-'));
-const config = join(dir, 'cluster.yaml');
-const state = join(dir, 'state');
-const env = { ...process.env, KUBECONFIG: join(state, 'kubeconfig'), KUBECACHEDIR: join(dir, 'kube-cache') };
-const kubectl = async (...args: string[]) => (await run('kubectl', args, { env })).stdout;
+const missing = missingTools();
 let launcher: LauncherChild | undefined;
-
-afterAll(async () => {
-  await launcher?.stop('SIGKILL').catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
-
-async function blockNumber(url: string): Promise<string> {
-  const res = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(3000),
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'eth_blockNumber', params: [], id: 1 }),
-  });
-  return ((await res.json()) as { result: string }).result;
-}
-
+const { config, state, kubectl } = e2eHarbour('harbour-e2e-', () => launcher);
+const EXAMPLES = ['besu-rpc', 'qbft-validators', 'bin-packing', 'too-big', 'besu-loadbalancer'].map((f) => resolve(import.meta.dirname, `../../examples/${f}.yaml`));
 const scheduledMessage = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? '';
-const isReady = (p: Pod) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe.skipIf(missing.length > 0)('npm run cluster, end to end', () => {
   it('opens the harbour, runs the examples, carries Besu traffic, and stops leaving nothing behind', async () => {

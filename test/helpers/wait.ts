@@ -48,3 +48,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await sleep(50);
   }
 }
+
+/**
+ * Like `waitFor`, but every falsy answer (0, '', null as well) counts as "not yet": the shape the
+ * kubelet and Job tests' probes were written in (`return pod.status.podIP && pod`).
+ */
+export function waitForTruthy<T>(what: string, probe: () => Promise<T | undefined | false | null | 0 | ''>, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, async () => (await probe()) || undefined, timeoutMs) as Promise<T>;
+}

@@ -11,6 +11,7 @@ import { realClock } from '../../client/clock.ts';
 import { isNotFound } from '../../client/errors.ts';
 import type { KubeClient } from '../../client/rest.ts';
 import { startJobCluster, type JobCluster } from '../helpers/job-cluster.ts';
+import { waitForTruthy } from '../helpers/wait.ts';
 
 const clock = realClock(0.05);
 let cluster: JobCluster;
@@ -19,15 +20,7 @@ let client: KubeClient;
 beforeAll(async () => void ({ client } = cluster = await startJobCluster({ clock })));
 afterAll(() => cluster?.stop());
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000) => waitForTruthy<T>(what, fn, ms);
 
 function createJob(name: string, script: string, spec: Partial<Job['spec']> = {}): Promise<Job> {
   return client.create('jobs', {

@@ -15,6 +15,7 @@ import { isNotFound } from '../../client/errors.ts';
 import { KubeClient } from '../../client/rest.ts';
 import { startKubelet, type Kubelet } from '../../kubelet/kubelet.ts';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { waitForTruthy } from '../helpers/wait.ts';
 
 const R = 1 + Math.floor(Math.random() * 250);
 const NODE = { name: 'besu-ship', ip: `127.0.246.${R}`, podCIDR: `127.246.${R}.0/24` };
@@ -26,15 +27,7 @@ let client: KubeClient;
 let kubelet: Kubelet;
 let scratch: string;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000) => waitForTruthy<T>(what, fn, ms);
 
 async function runBesu(name: string, annotations: Record<string, string> = {}, limits?: Record<string, string>): Promise<Pod> {
   await client.create('pods', {

@@ -7,6 +7,7 @@ import { realClock } from '../../client/clock.ts';
 import { KubeClient } from '../../client/rest.ts';
 import { startKubelet, type Kubelet } from '../../kubelet/kubelet.ts';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { waitForTruthy } from '../helpers/wait.ts';
 
 const R = 1 + Math.floor(Math.random() * 250);
 const clock = realClock(0.05); // lease every 10 s -> 0.5 s
@@ -14,15 +15,7 @@ let cp: ControlPlane;
 let client: KubeClient;
 const kubelets: Kubelet[] = [];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000) => waitForTruthy<T>(what, fn, ms);
 
 beforeAll(async () => {
   cp = await startControlPlane();

@@ -8,6 +8,7 @@ import { realClock } from '../../client/clock.ts';
 import { KubeClient } from '../../client/rest.ts';
 import { startKubelet, type Kubelet } from '../../kubelet/kubelet.ts';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { waitForTruthy } from '../helpers/wait.ts';
 
 const R = 1 + Math.floor(Math.random() * 250);
 const NODE = { name: 'ship-1', ip: `127.0.246.${R}`, podCIDR: `127.246.${R}.0/24` };
@@ -16,15 +17,7 @@ let cp: ControlPlane;
 let client: KubeClient;
 let kubelet: Kubelet;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000) => waitForTruthy<T>(what, fn, ms);
 
 async function run(name: string, container: Partial<Container>, extra: Partial<Pod['spec']> = {}): Promise<void> {
   await client.create('pods', {

@@ -167,9 +167,6 @@ export function deleteOptions(call: Call): DeleteOptions {
   }
   const policy = q(call, 'propagationPolicy');
   if (policy !== undefined) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
-  if (options.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
-    throw badRequest(`invalid propagationPolicy "${options.propagationPolicy}": must be Orphan, Background or Foreground`);
-  }
   if (options.gracePeriodSeconds !== undefined && typeof options.gracePeriodSeconds !== 'number') {
     throw badRequest('gracePeriodSeconds must be a number');
   }

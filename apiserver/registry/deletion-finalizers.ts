@@ -74,14 +74,22 @@ export function deletionFinalizers(policy: GarbageCollectionPolicy, current: str
 }
 
 /**
- * ValidateDeleteOptions: the deprecated boolean and the policy may not both be given (422, as
- * Kubernetes answers `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ...`).
+ * ValidateDeleteOptions (apimachinery's meta/v1/validation): the deprecated boolean and the policy
+ * may not both be given, and the policy is one of three words. Both are 422, worded as Kubernetes
+ * words them: `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ...`.
  */
 export function validateDeleteOptions(options: DeleteOptionsWithOrphan): void {
-  if (options.orphanDependents !== undefined && options.propagationPolicy !== undefined) {
-    const message = `Invalid value: "${options.propagationPolicy}": orphanDependents and deletionPropagation cannot be both set`;
-    throw failure(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ${message}`, {
-      group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueInvalid', message, field: 'propagationPolicy' }],
-    });
+  const policy = options.propagationPolicy;
+  if (options.orphanDependents !== undefined && policy !== undefined) {
+    throw invalidDeleteOptions(`Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set`, 'FieldValueInvalid');
   }
+  if (policy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(policy)) {
+    throw invalidDeleteOptions(`Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`, 'FieldValueNotSupported');
+  }
+}
+
+function invalidDeleteOptions(message: string, reason: string) {
+  return failure(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ${message}`, {
+    group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason, message, field: 'propagationPolicy' }],
+  });
 }

@@ -79,6 +79,10 @@ describe('propagationPolicy on DELETE', () => {
       message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Foreground": orphanDependents and deletionPropagation cannot be both set',
     });
     await refused('DELETE', rcs, { orphanDependents: false, propagationPolicy: 'Orphan' }, { code: 422, reason: 'Invalid' });
+    await refused('DELETE', `${rcs}/both?propagationPolicy=Sideways`, undefined, {
+      code: 422, reason: 'Invalid', field: 'propagationPolicy',
+      message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+    });
     expect((await ok('GET', `${rcs}/both`)).metadata.deletionTimestamp).toBeUndefined();
   });
 });

@@ -63,6 +63,20 @@ describe('validateDeleteOptions', () => {
     });
   });
 
+  it('refuses a policy that is not one of the three, as NotSupported', () => {
+    let error: unknown;
+    try {
+      validateDeleteOptions({ propagationPolicy: 'Sideways' as never });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as StatusError).status).toMatchObject({
+      code: 422, reason: 'Invalid',
+      message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+      details: { causes: [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy' }] },
+    });
+  });
+
   it('accepts either one alone', () => {
     expect(() => validateDeleteOptions({ orphanDependents: false })).not.toThrow();
     expect(() => validateDeleteOptions({ propagationPolicy: 'Orphan' })).not.toThrow();

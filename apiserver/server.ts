@@ -95,7 +95,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const tokens = options.tokenAuthFile ? new TokenFile(options.tokenAuthFile) : undefined;
   if (tokens) {
     app.addHook('onRequest', async (req) => {
-      authorize(authenticate(tokens, req.headers.authorization), attributesFor(store, req.method, req.url));
+      authorize(authenticate(tokens, req.headers.authorization), () => attributesFor(store, req.method, req.url));
     });
   }
 

@@ -13,12 +13,15 @@
 // SKIPPED   Everything the tests do not look at.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Event, Node, Pod } from '../../api/types.ts';
 import type { Clock } from '../../client/clock.ts';
 import { Informer } from '../../client/informer.ts';
-import type { KubeClient } from '../../client/rest.ts';
+import { KubeClient } from '../../client/rest.ts';
+import type { Scheduler } from '../../scheduler/scheduler.ts';
+import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { makeNode, makePod, type NodeOptions, type PodOptions } from '../../scheduler/testing.ts';
 
 /** A Ready node with capacity = allocatable, as a kubelet would register it (no uid: the apiserver sets it). */
@@ -199,4 +202,28 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/**
+ * A real etcd and apiserver for one test file, and the schedulers its tests start (add them to
+ * `running`): after each test none is left running, no scheduler process survives, and the
+ * namespace is empty again.
+ */
+export function useSchedulerHarness(clock: Clock, namespace: string) {
+  const h = { cp: undefined as unknown as ControlPlane, client: undefined as unknown as KubeClient, running: new Set<Scheduler>() };
+  beforeAll(async () => {
+    h.cp = await startControlPlane();
+    h.client = new KubeClient({ server: h.cp.url, clock });
+  });
+  afterEach(async () => {
+    await Promise.all([...h.running].map((s) => s.stop()));
+    h.running.clear();
+    await killSchedulerProcesses();
+    await clearCluster(h.client, namespace);
+  });
+  afterAll(async () => {
+    await killSchedulerProcesses();
+    await h.cp?.stop();
+  });
+  return h;
 }

@@ -4,51 +4,31 @@
 // assumption. With --leader-elect only the holder of the kube-system/kube-scheduler Lease binds;
 // when it stops (or is SIGKILLed as a process) the other takes over. Time runs at a tenth of
 // Kubernetes' (a 15 s lease lasts 1.5 s).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../api/types.ts';
 import { realClock } from '../../client/clock.ts';
 import { KubeClient } from '../../client/rest.ts';
 import { resolveProfile } from '../../scheduler/framework/profiles.ts';
 import { startScheduler, type Scheduler } from '../../scheduler/scheduler.ts';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import {
-  clearCluster, createAll, killSchedulerProcesses, node, pod, scheduledEventCounts, sleep, spawnScheduler, waitFor, watchBindings,
+  createAll, node, pod, scheduledEventCounts, sleep, spawnScheduler, waitFor, useSchedulerHarness, watchBindings,
 } from './scheduler-fixtures.ts';
 
 const NS = 'default';
 const clock = realClock(0.1);
 const LEASE_WALL_MS = 15_000 * 0.1;
 
-let cp: ControlPlane;
-let client: KubeClient;
-const running = new Set<Scheduler>();
+const h = useSchedulerHarness(clock, NS);
 
-beforeAll(async () => {
-  cp = await startControlPlane();
-  client = new KubeClient({ server: cp.url, clock });
-});
-
-afterEach(async () => {
-  await Promise.all([...running].map((s) => s.stop()));
-  running.clear();
-  await killSchedulerProcesses();
-  await clearCluster(client, NS);
-});
-
-afterAll(async () => {
-  await killSchedulerProcesses();
-  await cp?.stop();
-});
-
-/** A scheduler with its own client (its own connections), remembered for cleanup. */
-async function scheduler(options: Omit<Parameters<typeof startScheduler>[0], 'client'>, logs: string[] = []): Promise<Scheduler> {
-  const s = await startScheduler({ client: new KubeClient({ server: cp.url, clock }), clock, log: (l) => logs.push(l), ...options });
-  running.add(s);
+/** A scheduler with its own h.client (its own connections), remembered for cleanup. */
+async function scheduler(options: Omit<Parameters<typeof startScheduler>[0], 'h.client'>, logs: string[] = []): Promise<Scheduler> {
+  const s = await startScheduler({ client: new KubeClient({ server: h.cp.url, clock }), clock, log: (l) => logs.push(l), ...options });
+  h.running.add(s);
   return s;
 }
 
 async function stop(s: Scheduler): Promise<void> {
-  running.delete(s);
+  h.running.delete(s);
   await s.stop();
 }
 
@@ -57,22 +37,22 @@ const bigNodes = () => ['node-1', 'node-2', 'node-3'].map((n) => node(n, { cpu: 
 
 /** Pod name -> uid, for matching Events. */
 async function uids(): Promise<Map<string, string>> {
-  const list = await client.list('pods', { namespace: NS });
+  const list = await h.client.list('pods', { namespace: NS });
   return new Map(list.items.map((p) => [p.metadata.name!, p.metadata.uid!]));
 }
 
 /** The source.host of each Scheduled event, by pod uid. */
 async function scheduledBy(): Promise<Map<string, string>> {
-  const events = await client.list('events', { namespace: NS });
+  const events = await h.client.list('events', { namespace: NS });
   return new Map(events.items.filter((e) => e.reason === 'Scheduled').map((e) => [e.involvedObject.uid!, e.source!.host!]));
 }
 
 describe('two schedulers without leader election', () => {
   it('race for 120 pods and bind every pod exactly once', async () => {
-    for (const n of bigNodes()) await client.create('nodes', n);
-    const watch = await watchBindings(client, NS);
+    for (const n of bigNodes()) await h.client.create('nodes', n);
+    const watch = await watchBindings(h.client, NS);
     const pods = smallPods('race', 120);
-    await createAll(pods, (p) => client.create('pods', p));
+    await createAll(pods, (p) => h.client.create('pods', p));
 
     // Adversaries: one packs, the other (its default profile replaced) spreads, so for most pods
     // they pick *different* nodes. Both start on the same 120 pending pods, in the same order.
@@ -95,9 +75,9 @@ describe('two schedulers without leader election', () => {
 
     expect(watch.violations).toEqual([]);
     const byUid = await uids();
-    const counts = await scheduledEventCounts(client, NS);
+    const counts = await scheduledEventCounts(h.client, NS);
     expect([...byUid.values()].map((uid) => counts.get(uid) ?? 0)).toEqual(Array(120).fill(1));
-    const bound = await client.list('pods', { namespace: NS });
+    const bound = await h.client.list('pods', { namespace: NS });
     expect(bound.items.every((p) => p.spec.nodeName === watch.boundTo.get(p.metadata.name!))).toBe(true);
 
     // They really raced: losers got "already assigned" and forgot their assumption.
@@ -116,14 +96,14 @@ describe('two schedulers without leader election', () => {
 
 describe('two schedulers with --leader-elect', () => {
   it('only the leader binds; when it stops, the other takes over', async () => {
-    for (const n of bigNodes()) await client.create('nodes', n);
-    const watch = await watchBindings(client, NS);
+    for (const n of bigNodes()) await h.client.create('nodes', n);
+    const watch = await watchBindings(h.client, NS);
     const logs: Record<string, string[]> = { 'sched-a': [], 'sched-b': [] };
     const [a, b] = await Promise.all(['sched-a', 'sched-b'].map((identity) => scheduler({ identity, leaderElect: true }, logs[identity])));
     const leader = await waitFor('a leader', () => [a, b].find((s) => s.isLeader()));
     const follower = leader === a ? b! : a!;
 
-    await createAll(smallPods('first', 40), (p) => client.create('pods', p));
+    await createAll(smallPods('first', 40), (p) => h.client.create('pods', p));
     let bothLed = false;
     await waitFor('40 pods bound', () => {
       bothLed ||= a!.isLeader() && b!.isLeader();
@@ -134,7 +114,7 @@ describe('two schedulers with --leader-elect', () => {
     // The follower kept its cache warm but decided nothing.
     expect(logs[follower.identity]!.filter((l) => l.startsWith('crane:'))).toEqual([]);
     expect(follower.cache.podCount).toBe(40);
-    const lease = await client.get('leases', 'kube-scheduler', 'kube-system');
+    const lease = await h.client.get('leases', 'kube-scheduler', 'kube-system');
     expect((lease as Lease).spec.holderIdentity).toBe(leader.identity);
 
     // The leader stops (releasing the Lease): the follower leads within a retry period or so.
@@ -142,7 +122,7 @@ describe('two schedulers with --leader-elect', () => {
     await stop(leader);
     await waitFor('the follower to lead', () => follower.isLeader(), 10_000);
     expect(Date.now() - stopped).toBeLessThan(LEASE_WALL_MS);
-    await createAll(smallPods('second', 40), (p) => client.create('pods', p));
+    await createAll(smallPods('second', 40), (p) => h.client.create('pods', p));
     await waitFor('80 pods bound', () => watch.bound() === 80);
     await stop(follower);
     watch.stop();
@@ -154,15 +134,15 @@ describe('two schedulers with --leader-elect', () => {
   });
 
   it('takes over from a leader process killed with SIGKILL once its Lease runs out', async () => {
-    for (const n of bigNodes()) await client.create('nodes', n);
-    const watch = await watchBindings(client, NS);
-    const proc = spawnScheduler(cp.kubeconfig, ['--leader-elect', '--time-scale', '0.1']);
+    for (const n of bigNodes()) await h.client.create('nodes', n);
+    const watch = await watchBindings(h.client, NS);
+    const proc = spawnScheduler(h.cp.kubeconfig, ['--leader-elect', '--time-scale', '0.1']);
     const url = await proc.url;
     await waitFor('the process to lead', async () => ((await (await fetch(`${url}/leader`)).json()) as { leader: boolean }).leader, 20_000);
     const logs: string[] = [];
     const standby = await scheduler({ identity: 'standby', leaderElect: true }, logs);
 
-    await createAll(smallPods('first', 30), (p) => client.create('pods', p));
+    await createAll(smallPods('first', 30), (p) => h.client.create('pods', p));
     await waitFor('30 pods bound by the process', () => watch.bound() === 30);
     expect(standby.isLeader()).toBe(false);
     expect(proc.lines.filter((l) => l.startsWith('crane: default/first-')).length).toBeGreaterThanOrEqual(30);
@@ -174,7 +154,7 @@ describe('two schedulers with --leader-elect', () => {
     let following = true;
     const follow = (async () => {
       while (following) {
-        const l = (await client.get('leases', 'kube-scheduler', 'kube-system')) as Lease;
+        const l = (await h.client.get('leases', 'kube-scheduler', 'kube-system')) as Lease;
         if (l.spec.holderIdentity !== 'standby') [lastRenewal, transitions] = [l.spec.renewTime!, l.spec.leaseTransitions!];
         await sleep(10);
       }
@@ -186,7 +166,7 @@ describe('two schedulers with --leader-elect', () => {
     await waitFor('the standby to lead', () => standby.isLeader(), 15_000);
     following = false;
     await follow;
-    const lease = (await client.get('leases', 'kube-scheduler', 'kube-system')) as Lease;
+    const lease = (await h.client.get('leases', 'kube-scheduler', 'kube-system')) as Lease;
     expect(lease.spec).toMatchObject({ holderIdentity: 'standby', leaseTransitions: transitions + 1 });
     const waited = Date.parse(lease.spec.acquireTime!) - Date.parse(lastRenewal);
     console.log(`leader SIGKILLed: standby led ${Date.now() - killed} ms after the kill, ${waited} ms after the last renewal (lease ${LEASE_WALL_MS} ms wall)`);
@@ -194,7 +174,7 @@ describe('two schedulers with --leader-elect', () => {
     expect(waited).toBeGreaterThanOrEqual(LEASE_WALL_MS - 100);
     expect(waited).toBeLessThan(LEASE_WALL_MS + 1_000);
 
-    await createAll(smallPods('second', 30), (p) => client.create('pods', p));
+    await createAll(smallPods('second', 30), (p) => h.client.create('pods', p));
     await waitFor('60 pods bound', () => watch.bound() === 60);
     await stop(standby);
     watch.stop();

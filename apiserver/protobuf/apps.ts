@@ -7,6 +7,7 @@
 // REAL K8S  staging/src/k8s.io/api/apps/v1/generated.proto (v1.32): Deployment, DeploymentSpec,
 //           DeploymentStrategy, RollingUpdateDeployment, DeploymentStatus, DeploymentCondition,
 //           ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, ReplicaSetCondition
+// SHIPS     The fleet-plan form, read off the wire box by numbered box.
 // EXAMPLE   DeploymentSpec bytes 08 03  =>  { replicas: 3 }
 // SKIPPED   DeploymentSpec.podReplacementPolicy (10) and status.terminatingReplicas (9): v1.33 alpha.
 

@@ -7,6 +7,7 @@
 // REAL K8S  staging/src/k8s.io/api/batch/v1/generated.proto (v1.32): Job, JobSpec, JobStatus,
 //           JobCondition, PodFailurePolicy(+Rule, +OnExitCodesRequirement, +OnPodConditionsPattern),
 //           SuccessPolicy(+Rule), UncountedTerminatedPods
+// SHIPS     The one-off voyage order, read off the wire box by numbered box.
 // EXAMPLE   JobSpec bytes 08 02 10 05  =>  { parallelism: 2, completions: 5 }
 // SKIPPED   CronJob and JobTemplateSpec (not served).
 

@@ -8,6 +8,7 @@
 //           a JSON body would have carried.
 // REAL K8S  staging/src/k8s.io/api/core/v1/generated.proto (message ConfigMap, message Secret) and
 //           the `protobuf:"..."` tags in core/v1/types.go (v1.32)
+// SHIPS     The harbour's notice board and its sealed envelopes, read off the wire.
 // EXAMPLE   Secret { 1: metadata{ name: "keys" }, 2: { "password": 73 33 63 72 65 74 }, 3: "Opaque" }
 //           =>  { metadata: { name: "keys" }, data: { password: "czNjcmV0" }, type: "Opaque" }
 // SKIPPED   Nothing: every field of both messages is here.

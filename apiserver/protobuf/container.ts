@@ -7,6 +7,7 @@
 // REAL K8S  staging/src/k8s.io/api/core/v1/generated.proto and types.go (v1.32): Container,
 //           ContainerPort, EnvVar, EnvVarSource, EnvFromSource, ResourceRequirements, VolumeMount,
 //           Probe, ProbeHandler, Lifecycle, SecurityContext, EphemeralContainer
+// SHIPS     The container's own form, read off the wire box by numbered box.
 // EXAMPLE   ContainerPort bytes 18 c1 42 22 03 54 43 50  =>  { containerPort: 8513, protocol: "TCP" }
 // SKIPPED   Nothing in Container itself; fields added after v1.32 are unknown, as to a v1.32 server.
 

@@ -8,6 +8,7 @@
 // REAL K8S  staging/src/k8s.io/apimachinery/pkg/runtime/serializer/protobuf/protobuf.go and the
 //           CodecFactory in runtime/serializer/codec_factory.go, which picks the decoder by
 //           Content-Type. The real apiserver decodes into Go structs; we decode into JSON.
+// SHIPS     The radio room's clerk who reads a telegram in shorthand back into plain words.
 // EXAMPLE   decodeProtobuf(<"k8s\0" Unknown{ v1 Namespace, raw: metadata{ name: "lesson" } }>)
 //           => { apiVersion: "v1", kind: "Namespace", metadata: { name: "lesson" }, spec: {}, status: {} }
 // SKIPPED   Encoding responses as protobuf, and kinds this apiserver does not serve.

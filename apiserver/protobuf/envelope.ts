@@ -11,6 +11,7 @@
 //           The envelope names the kind; the kind picks the field table for `raw`.
 // REAL K8S  staging/src/k8s.io/apimachinery/pkg/runtime/serializer/protobuf/protobuf.go
 //           (Serializer.Decode) and pkg/runtime/generated.proto (Unknown, TypeMeta), v1.32
+// SHIPS     The envelope around a telegram: who it is for, then the letter inside.
 // EXAMPLE   6b 38 73 00 0a 0f 0a 02 76 31 12 09 4e 61 6d 65 73 70 61 63 65 12 ...
 //           => { apiVersion: "v1", kind: "Namespace", raw: <Namespace bytes> }
 // SKIPPED   The RawProtobuf serializer (no magic, used for etcd-internal types).

@@ -6,6 +6,7 @@
 // REAL K8S  staging/src/k8s.io/api/core/v1/generated.proto, policy/v1/generated.proto,
 //           coordination/v1/generated.proto, autoscaling/v1/generated.proto (v1.32); every kind is
 //           registered for protobuf in its group's register.go (scheme.AddKnownTypes).
+// SHIPS     The shelf of shorthand keys, one per kind of form.
 // EXAMPLE   KINDS.get('v1/Namespace')  =>  the Namespace table: 1 metadata, 2 spec, 3 status
 // SKIPPED   Kinds this apiserver does not serve (StatefulSet, CronJob ...): their URLs
 //           answer 404 before any body is read.

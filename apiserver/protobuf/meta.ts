@@ -5,6 +5,7 @@
 //           the two orders differ (OwnerReference declares apiVersion = 5 first) we keep the
 //           .proto's order, so a reader can hold this file next to it.
 // REAL K8S  staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto and types.go (v1.32)
+// SHIPS     The label every form carries, read off the wire.
 // EXAMPLE   ObjectMeta bytes 0a 06 6c 65 73 73 6f 6e  =>  { name: "lesson" }
 // SKIPPED   ListMeta and list kinds (we decode request bodies, which are single objects),
 //           Status, WatchEvent, the option kinds other than DeleteOptions.

@@ -7,6 +7,7 @@
 // REAL K8S  staging/src/k8s.io/api/core/v1/generated.proto and types.go (v1.32): Pod, PodSpec,
 //           PodStatus, PodTemplateSpec, Volume, VolumeSource, PodSecurityContext, Toleration,
 //           Affinity, TopologySpreadConstraint, PodDNSConfig
+// SHIPS     The cargo manifest, read off the wire box by numbered box.
 // EXAMPLE   Toleration bytes 12 06 45 78 69 73 74 73  =>  { operator: "Exists" }
 // SKIPPED   Cloud and legacy volume sources (gcePersistentDisk, nfs, iscsi, rbd, csi, ephemeral
 //           ... 20 of them: skipped like unknown fields, so such a volume arrives without its

@@ -9,6 +9,7 @@
 //           same code path for JSON and protobuf bodies.
 // REAL K8S  gogo-generated Unmarshal methods in staging/src/k8s.io/api/*/generated.pb.go, with the
 //           tables in the matching generated.proto files; the JSON names come from types.go tags.
+// SHIPS     The shorthand key itself: box number, then what the box holds.
 // EXAMPLE   bytes 0a 04 68 74 74 70 18 50  with ServicePort  =>  { name: "http", port: 80 }
 // SKIPPED   double/float fields: no kind we decode has them.
 //

@@ -13,6 +13,7 @@
 // REAL K8S  Kubernetes uses gogo/protobuf's generated Unmarshal methods (e.g.
 //           staging/src/k8s.io/api/core/v1/generated.pb.go); the format itself is
 //           https://protobuf.dev/programming-guides/encoding/
+// SHIPS     Cutting a telegram into its numbered boxes before anyone reads them.
 // EXAMPLE   08 96 01            => field 1, VARINT, 150
 //           12 03 61 62 63      => field 2, LEN, "abc"
 // SKIPPED   Groups (wire types 3 and 4, deprecated and never used by Kubernetes) and zigzag

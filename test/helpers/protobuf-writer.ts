@@ -5,6 +5,7 @@
 //           labels }. Numbers are written as gogo writes them: negative int32/int64 sign-extended
 //           to ten bytes. Only tests use this; the apiserver never encodes protobuf.
 // REAL K8S  The gogo-generated Marshal methods in staging/src/k8s.io/api/*/generated.pb.go
+// SHIPS     Writing a telegram in shorthand by hand, to see the radio room read it.
 // EXAMPLE   envelope('v1', 'Namespace', msg(1, str(1, 'lesson')))  =>  6b 38 73 00 0a 0f ...
 // SKIPPED   Packed encoding on the writer side (see `packed` for the one test that needs it).
 

@@ -1,9 +1,15 @@
-// A stand-in for the kubelets and the scheduler, so the controllers can be tested against a real
-// apiserver before the real ones exist. Each simulated kubelet registers its Node, renews its Lease
-// in kube-node-lease every 10 s (scaled), runs the pods bound to it (status Running + Ready, an IP
-// from its podCIDR) and finishes graceful deletions. kill() stops all of that at once, as a crashed
-// kubelet would; revive() brings it back. The "scheduler" binds each unscheduled pod to the Ready,
-// untainted node with the fewest pods.
+// Test helper: simulated kubelets and a simple scheduler for the controllers' tests
+// =================================================================================
+// CONCEPT   A stand-in for the kubelets and the scheduler, so the controllers can be tested against
+//           a real apiserver without the real ones. Each simulated kubelet registers its Node,
+//           renews its Lease in kube-node-lease every 10 s (scaled), runs the pods bound to it
+//           (status Running + Ready, an IP from its podCIDR) and finishes graceful deletions.
+//           kill() stops all of that at once, as a crashed kubelet would; revive() brings it back.
+//           The "scheduler" binds each unscheduled pod to the Ready, untainted node with the fewest pods.
+// REAL K8S  test/integration/util and kubemark's hollow nodes (cmd/kubemark) play this role
+// SHIPS     Cardboard ships and a hand crane, for drilling the offices.
+// EXAMPLE   const sim = new SimCluster(client, clock); await sim.start(['node-1', 'node-2'])
+// SKIPPED   Containers, probes, images: every pod is Ready at once.
 import { produce } from 'immer';
 import type { Lease, Node, Pod } from '../../api/types.ts';
 import type { Clock } from '../../client/clock.ts';

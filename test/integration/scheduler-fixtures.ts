@@ -7,6 +7,7 @@
 //           run `scheduler/main.ts` as a separate OS process that a test may SIGKILL by pid.
 // REAL K8S  test/integration/scheduler/ (initTestSchedulerWithOptions, createAndWaitForNodesInCache,
 //           waitForPodToSchedule), test/integration/util/util.go (v1.32)
+// SHIPS     The practice yard: ships and cargo laid out for the cranes to lift.
 // EXAMPLE   await client.create('nodes', node('node-1', { cpu: '4' }));
 //           const watch = await watchBindings(client, 'default'); ...; expect(watch.violations).toEqual([]);
 //           const proc = spawnScheduler(cp.kubeconfig, ['--leader-elect']); process.kill(proc.pid, 'SIGKILL');

@@ -1,6 +1,12 @@
-// A fake apiserver for controller unit tests: it records every call and answers plausibly.
-// Informers are filled by hand (informer.replace / informer.apply), so a test decides exactly what
-// the controller's cache shows - including a cache that lags behind the controller's own writes.
+// Test helper: a fake apiserver for controller unit tests
+// =======================================================
+// CONCEPT   It records every call and answers plausibly. Informers are filled by hand
+//           (informer.replace / informer.apply), so a test decides exactly what the controller's
+//           cache shows - including a cache that lags behind the controller's own writes.
+// REAL K8S  client-go's k8s.io/client-go/kubernetes/fake and tools/cache fakes
+// SHIPS     A pretend records office whose clerk writes down every request.
+// EXAMPLE   const { client, factory } = harness(); fill(factory.informer('pods'), [pod('a')]); ... client.calls
+// SKIPPED   Watches: informers are fed directly.
 import type { KubeList, KubeObject, Node, Pod, ReplicationController, Status, WatchEvent } from '../../api/types.ts';
 import { FakeClock } from '../../client/clock.ts';
 import { ApiError } from '../../client/errors.ts';

@@ -1,5 +1,11 @@
-// Fake informer sources for the dashboard's tests: a Map, handlers, and resourceVersions that
-// count up like etcd revisions. The model cannot tell them from real informers (dashboard/sources.ts Source).
+// Test helper: fake informer sources for the dashboard's tests
+// ============================================================
+// CONCEPT   A Map, handlers, and resourceVersions that count up like etcd revisions. The model
+//           cannot tell them from real informers (dashboard/sources.ts Source).
+// REAL K8S  client-go's tools/cache fake informers play this role
+// SHIPS     Toy ships on the planning table, moved by hand.
+// EXAMPLE   const sources = fakeSources(); sources.pods.put(pod('web-1', { node: 'node-1' }))
+// SKIPPED   Lists, watches and relists: objects appear as a test adds them.
 import type { Deployment, ReplicaSet } from '../../api/apps-types.ts';
 import type { Endpoints, Event, KubeObject, Lease, Node, Pod, PodPhase, ReplicationController, Service } from '../../api/types.ts';
 import type { EventHandlers } from '../../client/informer.ts';

@@ -1,5 +1,11 @@
-// A scenario whose belief is wrong, so its assertion fails: the test suite checks that the
-// runner exits non-zero and names the step. (Bin-packing sends the crate to the *fullest* ship.)
+// Test fixture: a scenario whose belief is wrong
+// ==============================================
+// CONCEPT   Its assertion fails on purpose: the test suite checks that the runner exits non-zero
+//           and names the step. (Bin-packing sends the crate to the *fullest* ship.)
+// REAL K8S  none: a harbour scenario, not Kubernetes code
+// SHIPS     A lesson plan with a wrong answer key.
+// EXAMPLE   npm run scenario -- test/e2e/scenario-fixtures/wrong-belief.ts  =>  exit 1, names the step
+// SKIPPED   Everything a real lesson teaches.
 import { scenario } from '../../../cluster/scenario/index.ts';
 
 export default scenario({

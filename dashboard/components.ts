@@ -18,15 +18,8 @@
 
 import type { ApiState, ComponentView } from './protocol.ts';
 
-/** A component's state as the launcher reports it (cluster/supervisor.ts, ComponentStatus). */
-export interface LauncherComponentStatus {
-  name: string;
-  role: 'control-plane' | 'node';
-  node?: string;
-  state: string;
-  restarts: number;
-  message?: string;
-}
+/** A component's state as the launcher reports it (cluster/supervisor.ts, ComponentStatus): the view without the leader. */
+export type LauncherComponentStatus = Omit<ComponentView, 'leader'>;
 
 /** Where process states come from. */
 export interface ComponentSource {
